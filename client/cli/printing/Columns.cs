@@ -1,0 +1,791 @@
+using System.Globalization;
+using k8s.Models;
+
+namespace Cluster.Cli.Printing;
+
+/// <summary>
+/// The columns <c>kubectl get</c> prints for each kind, by default and with <c>-o wide</c>,
+/// with cell values computed like kubectl's printers
+/// (k8s.io/kubernetes/pkg/printers/internalversion/printers.go, kubectl 1.32).
+/// </summary>
+public static class Columns
+{
+    private sealed record KindInfo(string Kind, string Group, bool Namespaced, string[] Headers, string[] WideHeaders);
+
+    private static readonly Dictionary<string, KindInfo> Kinds = new(StringComparer.Ordinal)
+    {
+        ["Deployment"] = new("Deployment", "apps", true,
+            ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            ["CONTAINERS", "IMAGES", "SELECTOR"]),
+        ["ReplicaSet"] = new("ReplicaSet", "apps", true,
+            ["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            ["CONTAINERS", "IMAGES", "SELECTOR"]),
+        ["Pod"] = new("Pod", "", true,
+            ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]),
+        ["Service"] = new("Service", "", true,
+            ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+            ["SELECTOR"]),
+        ["Node"] = new("Node", "", false,
+            ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
+        ["Namespace"] = new("Namespace", "", false,
+            ["NAME", "STATUS", "AGE"],
+            []),
+        ["ConfigMap"] = new("ConfigMap", "", true,
+            ["NAME", "DATA", "AGE"],
+            []),
+        ["Secret"] = new("Secret", "", true,
+            ["NAME", "TYPE", "DATA", "AGE"],
+            []),
+        // Event's wide columns are interleaved; see EventRow.
+        ["Event"] = new("Event", "", true,
+            ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+            []),
+    };
+
+    private static readonly string[] EventWideHeaders =
+        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"];
+
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["deployment"] = "Deployment", ["deployments"] = "Deployment", ["deploy"] = "Deployment",
+        ["deployment.apps"] = "Deployment", ["deployments.apps"] = "Deployment",
+        ["replicaset"] = "ReplicaSet", ["replicasets"] = "ReplicaSet", ["rs"] = "ReplicaSet",
+        ["replicaset.apps"] = "ReplicaSet", ["replicasets.apps"] = "ReplicaSet",
+        ["pod"] = "Pod", ["pods"] = "Pod", ["po"] = "Pod",
+        ["service"] = "Service", ["services"] = "Service", ["svc"] = "Service",
+        ["node"] = "Node", ["nodes"] = "Node", ["no"] = "Node",
+        ["namespace"] = "Namespace", ["namespaces"] = "Namespace", ["ns"] = "Namespace",
+        ["configmap"] = "ConfigMap", ["configmaps"] = "ConfigMap", ["cm"] = "ConfigMap",
+        ["secret"] = "Secret", ["secrets"] = "Secret",
+        ["event"] = "Event", ["events"] = "Event", ["ev"] = "Event", ["corev1event"] = "Event",
+    };
+
+    /// <summary>
+    /// Maps a kind, resource name or short name ("Deployment", "deployments", "deploy", "po", ...)
+    /// to the Kind name used by this printer, or null when the kind is not supported.
+    /// </summary>
+    public static string? NormalizeKind(string kind)
+    {
+        if (string.IsNullOrWhiteSpace(kind))
+        {
+            return null;
+        }
+        if (Kinds.ContainsKey(kind))
+        {
+            return kind;
+        }
+        return Aliases.TryGetValue(kind.Trim(), out var k) ? k : null;
+    }
+
+    /// <summary>The kinds this printer has columns for.</summary>
+    public static IReadOnlyList<string> SupportedKinds { get; } = Kinds.Keys.ToArray();
+
+    /// <summary>True for namespaced kinds (they get a NAMESPACE column with -A).</summary>
+    public static bool IsNamespaced(string kind) => Info(kind).Namespaced;
+
+    /// <summary>
+    /// Headers and rows exactly as <c>kubectl get KIND [-o wide] [-A] [--show-labels]</c> prints them.
+    /// <paramref name="objects"/> are the typed models (V1Deployment, V1Pod, ..., Corev1Event).
+    /// With <paramref name="allNamespaces"/> a NAMESPACE column comes first (namespaced kinds only, like kubectl);
+    /// with <paramref name="showLabels"/> a LABELS column comes last.
+    /// </summary>
+    public static (IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows) Table(
+        string kind, IReadOnlyList<object> objects, bool wide, bool allNamespaces, bool showLabels, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        var info = Info(kind);
+        bool withNamespace = allNamespaces && info.Namespaced;
+
+        var headers = new List<string>();
+        if (withNamespace)
+        {
+            headers.Add("NAMESPACE");
+        }
+        if (info.Kind == "Event" && wide)
+        {
+            headers.AddRange(EventWideHeaders);
+        }
+        else
+        {
+            headers.AddRange(info.Headers);
+            if (wide)
+            {
+                headers.AddRange(info.WideHeaders);
+            }
+        }
+        if (showLabels)
+        {
+            headers.Add("LABELS");
+        }
+
+        var rows = new List<IReadOnlyList<string>>(objects.Count);
+        foreach (var obj in objects)
+        {
+            var meta = Meta(obj);
+            var cells = new List<string>();
+            if (withNamespace)
+            {
+                cells.Add(meta?.NamespaceProperty ?? string.Empty);
+            }
+            cells.AddRange(info.Kind switch
+            {
+                "Deployment" => DeploymentRow(Cast<V1Deployment>(obj, info.Kind), wide, nowUtc),
+                "ReplicaSet" => ReplicaSetRow(Cast<V1ReplicaSet>(obj, info.Kind), wide, nowUtc),
+                "Pod" => PodRow(Cast<V1Pod>(obj, info.Kind), wide, nowUtc),
+                "Service" => ServiceRow(Cast<V1Service>(obj, info.Kind), wide, nowUtc),
+                "Node" => NodeRow(Cast<V1Node>(obj, info.Kind), wide, nowUtc),
+                "Namespace" => NamespaceRow(Cast<V1Namespace>(obj, info.Kind), nowUtc),
+                "ConfigMap" => ConfigMapRow(Cast<V1ConfigMap>(obj, info.Kind), nowUtc),
+                "Secret" => SecretRow(Cast<V1Secret>(obj, info.Kind), nowUtc),
+                "Event" => EventRow(Cast<Corev1Event>(obj, info.Kind), wide, nowUtc),
+                _ => throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind)),
+            });
+            if (showLabels)
+            {
+                cells.Add(K8sFormat.FormatLabels(meta?.Labels));
+            }
+            rows.Add(cells);
+        }
+        return (headers, rows);
+    }
+
+    /// <summary>
+    /// The name kubectl prints with <c>-o name</c>: "deployment.apps/nginx-deployment", "pod/nginx", "service/web".
+    /// </summary>
+    public static string Name(string kind, object obj)
+    {
+        var info = Info(kind);
+        string resource = info.Kind.ToLowerInvariant();
+        if (info.Group.Length > 0)
+        {
+            resource += "." + info.Group;
+        }
+        return resource + "/" + (Meta(obj)?.Name ?? string.Empty);
+    }
+
+    // ---------------------------------------------------------------- rows
+
+    internal static IEnumerable<string> DeploymentRow(V1Deployment d, bool wide, DateTime now)
+    {
+        int desired = d.Spec?.Replicas ?? 0;
+        int updated = d.Status?.UpdatedReplicas ?? 0;
+        int ready = d.Status?.ReadyReplicas ?? 0;
+        int available = d.Status?.AvailableReplicas ?? 0;
+        yield return d.Metadata?.Name ?? string.Empty;
+        yield return $"{ready}/{desired}";
+        yield return updated.ToString(CultureInfo.InvariantCulture);
+        yield return available.ToString(CultureInfo.InvariantCulture);
+        yield return Age.Since(d.Metadata?.CreationTimestamp, now);
+        if (wide)
+        {
+            var (names, images) = LayoutContainerCells(d.Spec?.Template?.Spec?.Containers);
+            yield return names;
+            yield return images;
+            yield return K8sFormat.SelectorString(d.Spec?.Selector);
+        }
+    }
+
+    internal static IEnumerable<string> ReplicaSetRow(V1ReplicaSet rs, bool wide, DateTime now)
+    {
+        yield return rs.Metadata?.Name ?? string.Empty;
+        yield return (rs.Spec?.Replicas ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return (rs.Status?.Replicas ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return (rs.Status?.ReadyReplicas ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return Age.Since(rs.Metadata?.CreationTimestamp, now);
+        if (wide)
+        {
+            var (names, images) = LayoutContainerCells(rs.Spec?.Template?.Spec?.Containers);
+            yield return names;
+            yield return images;
+            yield return K8sFormat.FormatLabelSelector(rs.Spec?.Selector);
+        }
+    }
+
+    /// <summary>The READY, STATUS and RESTARTS cells of a pod, computed like kubectl's printPod.</summary>
+    public static (string Ready, string Status, string Restarts) PodStatusCells(V1Pod pod, DateTime nowUtc)
+    {
+        var spec = pod.Spec;
+        var status = pod.Status;
+        int restarts = 0;
+        int restartableInitContainerRestarts = 0;
+        int totalContainers = spec?.Containers?.Count ?? 0;
+        int readyContainers = 0;
+        DateTime? lastRestartDate = null;
+        DateTime? lastRestartableInitContainerRestartDate = null;
+
+        string podPhase = status?.Phase ?? string.Empty;
+        string reason = podPhase;
+        if (!string.IsNullOrEmpty(status?.Reason))
+        {
+            reason = status!.Reason;
+        }
+
+        // {type:PodScheduled, reason:SchedulingGated} => SchedulingGated
+        foreach (var condition in status?.Conditions ?? [])
+        {
+            if (condition.Type == "PodScheduled" && condition.Reason == "SchedulingGated")
+            {
+                reason = "SchedulingGated";
+            }
+        }
+
+        var initContainers = new Dictionary<string, V1Container>(StringComparer.Ordinal);
+        foreach (var ic in spec?.InitContainers ?? [])
+        {
+            if (ic.Name is not null)
+            {
+                initContainers[ic.Name] = ic;
+            }
+            if (IsRestartableInitContainer(ic))
+            {
+                totalContainers++;
+            }
+        }
+
+        bool initializing = false;
+        var initStatuses = status?.InitContainerStatuses ?? [];
+        int initCount = spec?.InitContainers?.Count ?? 0;
+        for (int i = 0; i < initStatuses.Count; i++)
+        {
+            var container = initStatuses[i];
+            restarts += container.RestartCount;
+            var lastTerminated = container.LastState?.Terminated;
+            if (lastTerminated is not null)
+            {
+                lastRestartDate = Later(lastRestartDate, lastTerminated.FinishedAt);
+            }
+            initContainers.TryGetValue(container.Name ?? string.Empty, out var initSpec);
+            bool restartable = IsRestartableInitContainer(initSpec);
+            if (restartable)
+            {
+                restartableInitContainerRestarts += container.RestartCount;
+                if (lastTerminated is not null)
+                {
+                    lastRestartableInitContainerRestartDate = Later(lastRestartableInitContainerRestartDate, lastTerminated.FinishedAt);
+                }
+            }
+
+            var state = container.State;
+            if (state?.Terminated is not null && state.Terminated.ExitCode == 0)
+            {
+                continue;
+            }
+            if (restartable && container.Started == true)
+            {
+                if (container.Ready)
+                {
+                    readyContainers++;
+                }
+                continue;
+            }
+            if (state?.Terminated is not null)
+            {
+                // initialization failed
+                var t = state.Terminated;
+                if (string.IsNullOrEmpty(t.Reason))
+                {
+                    reason = (t.Signal ?? 0) != 0 ? $"Init:Signal:{t.Signal}" : $"Init:ExitCode:{t.ExitCode}";
+                }
+                else
+                {
+                    reason = "Init:" + t.Reason;
+                }
+                initializing = true;
+            }
+            else if (state?.Waiting is not null && !string.IsNullOrEmpty(state.Waiting.Reason) && state.Waiting.Reason != "PodInitializing")
+            {
+                reason = "Init:" + state.Waiting.Reason;
+                initializing = true;
+            }
+            else
+            {
+                reason = $"Init:{i}/{initCount}";
+                initializing = true;
+            }
+            break;
+        }
+
+        if (!initializing || IsPodInitializedConditionTrue(status))
+        {
+            restarts = restartableInitContainerRestarts;
+            lastRestartDate = lastRestartableInitContainerRestartDate;
+            bool hasRunning = false;
+            var statuses = status?.ContainerStatuses ?? [];
+            for (int i = statuses.Count - 1; i >= 0; i--)
+            {
+                var container = statuses[i];
+                restarts += container.RestartCount;
+                if (container.LastState?.Terminated is { } lt)
+                {
+                    lastRestartDate = Later(lastRestartDate, lt.FinishedAt);
+                }
+                var state = container.State;
+                if (state?.Waiting is not null && !string.IsNullOrEmpty(state.Waiting.Reason))
+                {
+                    reason = state.Waiting.Reason;
+                }
+                else if (state?.Terminated is not null && !string.IsNullOrEmpty(state.Terminated.Reason))
+                {
+                    reason = state.Terminated.Reason;
+                }
+                else if (state?.Terminated is not null)
+                {
+                    var t = state.Terminated;
+                    reason = (t.Signal ?? 0) != 0 ? $"Signal:{t.Signal}" : $"ExitCode:{t.ExitCode}";
+                }
+                else if (container.Ready && state?.Running is not null)
+                {
+                    hasRunning = true;
+                    readyContainers++;
+                }
+            }
+
+            // change pod status back to "Running" if there is at least one container still reporting as "Running" status
+            if (reason == "Completed" && hasRunning)
+            {
+                reason = HasPodReadyCondition(status) ? "Running" : "NotReady";
+            }
+        }
+
+        var deletion = pod.Metadata?.DeletionTimestamp;
+        if (deletion is not null && status?.Reason == "NodeLost")
+        {
+            reason = "Unknown";
+        }
+        else if (deletion is not null && podPhase != "Failed" && podPhase != "Succeeded")
+        {
+            reason = "Terminating";
+        }
+
+        string restartsStr = restarts.ToString(CultureInfo.InvariantCulture);
+        if (restarts != 0 && !Age.IsZero(lastRestartDate))
+        {
+            restartsStr = $"{restarts} ({Age.Since(lastRestartDate, nowUtc)} ago)";
+        }
+
+        return ($"{readyContainers}/{totalContainers}", reason, restartsStr);
+    }
+
+    internal static IEnumerable<string> PodRow(V1Pod pod, bool wide, DateTime now)
+    {
+        var (ready, status, restarts) = PodStatusCells(pod, now);
+        yield return pod.Metadata?.Name ?? string.Empty;
+        yield return ready;
+        yield return status;
+        yield return restarts;
+        yield return Age.Since(pod.Metadata?.CreationTimestamp, now);
+        if (wide)
+        {
+            string podIP = pod.Status?.PodIPs is { Count: > 0 } ips ? ips[0].Ip ?? string.Empty : pod.Status?.PodIP ?? string.Empty;
+            string nodeName = pod.Spec?.NodeName ?? string.Empty;
+            string nominated = pod.Status?.NominatedNodeName ?? string.Empty;
+            yield return podIP.Length == 0 ? "<none>" : podIP;
+            yield return nodeName.Length == 0 ? "<none>" : nodeName;
+            yield return nominated.Length == 0 ? "<none>" : nominated;
+
+            string readinessGates = "<none>";
+            var gates = pod.Spec?.ReadinessGates;
+            if (gates is { Count: > 0 })
+            {
+                int trueConditions = 0;
+                foreach (var gate in gates)
+                {
+                    foreach (var condition in pod.Status?.Conditions ?? [])
+                    {
+                        if (condition.Type == gate.ConditionType)
+                        {
+                            if (condition.Status == "True")
+                            {
+                                trueConditions++;
+                            }
+                            break;
+                        }
+                    }
+                }
+                readinessGates = $"{trueConditions}/{gates.Count}";
+            }
+            yield return readinessGates;
+        }
+    }
+
+    internal static IEnumerable<string> ServiceRow(V1Service svc, bool wide, DateTime now)
+    {
+        var spec = svc.Spec;
+        string type = K8sFormat.ServiceType(svc);
+        string internalIP = "<none>";
+        if (spec?.ClusterIPs is { Count: > 0 } cips)
+        {
+            internalIP = cips[0];
+        }
+        else if (!string.IsNullOrEmpty(spec?.ClusterIP))
+        {
+            internalIP = spec!.ClusterIP;
+        }
+        string ports = MakePortString(spec?.Ports);
+        yield return svc.Metadata?.Name ?? string.Empty;
+        yield return type;
+        yield return internalIP;
+        yield return ServiceExternalIP(svc, wide);
+        yield return ports.Length == 0 ? "<none>" : ports;
+        yield return Age.Since(svc.Metadata?.CreationTimestamp, now);
+        if (wide)
+        {
+            yield return K8sFormat.FormatLabels(spec?.Selector);
+        }
+    }
+
+    internal static IEnumerable<string> NodeRow(V1Node node, bool wide, DateTime now)
+    {
+        var status = new List<string>();
+        var ready = node.Status?.Conditions?.LastOrDefault(c => c.Type == "Ready");
+        if (ready is not null)
+        {
+            status.Add(ready.Status == "True" ? "Ready" : "NotReady");
+        }
+        if (status.Count == 0)
+        {
+            status.Add("Unknown");
+        }
+        if (node.Spec?.Unschedulable == true)
+        {
+            status.Add("SchedulingDisabled");
+        }
+
+        string roles = string.Join(",", K8sFormat.FindNodeRoles(node));
+        if (roles.Length == 0)
+        {
+            roles = "<none>";
+        }
+
+        var info = node.Status?.NodeInfo;
+        yield return node.Metadata?.Name ?? string.Empty;
+        yield return string.Join(",", status);
+        yield return roles;
+        yield return Age.Since(node.Metadata?.CreationTimestamp, now);
+        yield return info?.KubeletVersion ?? string.Empty;
+        if (wide)
+        {
+            yield return NodeAddress(node, "InternalIP");
+            yield return NodeAddress(node, "ExternalIP");
+            yield return string.IsNullOrEmpty(info?.OsImage) ? "<unknown>" : info!.OsImage;
+            yield return string.IsNullOrEmpty(info?.KernelVersion) ? "<unknown>" : info!.KernelVersion;
+            yield return string.IsNullOrEmpty(info?.ContainerRuntimeVersion) ? "<unknown>" : info!.ContainerRuntimeVersion;
+        }
+    }
+
+    internal static IEnumerable<string> NamespaceRow(V1Namespace ns, DateTime now)
+    {
+        yield return ns.Metadata?.Name ?? string.Empty;
+        // The API server always defaults status.phase to Active.
+        yield return string.IsNullOrEmpty(ns.Status?.Phase) ? "Active" : ns.Status!.Phase;
+        yield return Age.Since(ns.Metadata?.CreationTimestamp, now);
+    }
+
+    internal static IEnumerable<string> ConfigMapRow(V1ConfigMap cm, DateTime now)
+    {
+        int count = (cm.Data?.Count ?? 0) + (cm.BinaryData?.Count ?? 0);
+        yield return cm.Metadata?.Name ?? string.Empty;
+        yield return count.ToString(CultureInfo.InvariantCulture);
+        yield return Age.Since(cm.Metadata?.CreationTimestamp, now);
+    }
+
+    internal static IEnumerable<string> SecretRow(V1Secret secret, DateTime now)
+    {
+        yield return secret.Metadata?.Name ?? string.Empty;
+        yield return K8sFormat.SecretType(secret);
+        yield return K8sFormat.SecretDataCount(secret).ToString(CultureInfo.InvariantCulture);
+        yield return Age.Since(secret.Metadata?.CreationTimestamp, now);
+    }
+
+    internal static IEnumerable<string> EventRow(Corev1Event e, bool wide, DateTime now)
+    {
+        string firstTimestamp = Age.Since(e.FirstTimestamp, now);
+        if (Age.IsZero(e.FirstTimestamp))
+        {
+            firstTimestamp = Age.Since(e.EventTime, now);
+        }
+        string lastTimestamp = Age.Since(e.LastTimestamp, now);
+        if (Age.IsZero(e.LastTimestamp))
+        {
+            lastTimestamp = firstTimestamp;
+        }
+        int count = e.Count ?? 0;
+        if (e.Series is not null)
+        {
+            lastTimestamp = Age.Since(e.Series.LastObservedTime, now);
+            count = e.Series.Count ?? 0;
+        }
+        else if (count == 0)
+        {
+            // Singleton events don't have a count set in the new API.
+            count = 1;
+        }
+
+        string involvedKind = (e.InvolvedObject?.Kind ?? string.Empty).ToLowerInvariant();
+        string target = string.IsNullOrEmpty(e.InvolvedObject?.Name) ? involvedKind : $"{involvedKind}/{e.InvolvedObject!.Name}";
+        string message = (e.Message ?? string.Empty).Trim();
+
+        yield return lastTimestamp;
+        yield return e.Type ?? string.Empty;
+        yield return e.Reason ?? string.Empty;
+        yield return target;
+        if (wide)
+        {
+            yield return e.InvolvedObject?.FieldPath ?? string.Empty;
+            yield return K8sFormat.FormatEventSource(e.Source, e.ReportingComponent, e.ReportingInstance);
+            yield return message;
+            yield return firstTimestamp;
+            yield return count.ToString(CultureInfo.InvariantCulture);
+            yield return e.Metadata?.Name ?? string.Empty;
+        }
+        else
+        {
+            yield return message;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    internal static (string Names, string Images) LayoutContainerCells(IList<V1Container>? containers)
+    {
+        if (containers is null || containers.Count == 0)
+        {
+            return (string.Empty, string.Empty);
+        }
+        return (string.Join(",", containers.Select(c => c.Name ?? string.Empty)),
+                string.Join(",", containers.Select(c => c.Image ?? string.Empty)));
+    }
+
+    /// <summary>kubectl's makePortString: "80/TCP", "80:30080/TCP", joined with ",".</summary>
+    public static string MakePortString(IList<V1ServicePort>? ports)
+    {
+        if (ports is null)
+        {
+            return string.Empty;
+        }
+        return string.Join(",", ports.Select(p =>
+        {
+            string protocol = string.IsNullOrEmpty(p.Protocol) ? "TCP" : p.Protocol;
+            return (p.NodePort ?? 0) > 0 ? $"{p.Port}:{p.NodePort}/{protocol}" : $"{p.Port}/{protocol}";
+        }));
+    }
+
+    /// <summary>kubectl's getServiceExternalIP.</summary>
+    public static string ServiceExternalIP(V1Service svc, bool wide)
+    {
+        var spec = svc.Spec;
+        var externalIPs = spec?.ExternalIPs ?? [];
+        switch (K8sFormat.ServiceType(svc))
+        {
+            case "ClusterIP":
+            case "NodePort":
+                return externalIPs.Count > 0 ? string.Join(",", externalIPs) : "<none>";
+            case "LoadBalancer":
+                string lbIps = LoadBalancerStatusStringer(svc.Status?.LoadBalancer, wide);
+                if (externalIPs.Count > 0)
+                {
+                    var results = new List<string>();
+                    if (lbIps.Length > 0)
+                    {
+                        results.AddRange(lbIps.Split(','));
+                    }
+                    results.AddRange(externalIPs);
+                    return string.Join(",", results);
+                }
+                return lbIps.Length > 0 ? lbIps : "<pending>";
+            case "ExternalName":
+                return spec?.ExternalName ?? string.Empty;
+            default:
+                return "<unknown>";
+        }
+    }
+
+    private const int LoadBalancerWidth = 16;
+
+    internal static string LoadBalancerStatusStringer(V1LoadBalancerStatus? s, bool wide)
+    {
+        var result = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var ingress in s?.Ingress ?? [])
+        {
+            if (!string.IsNullOrEmpty(ingress.Ip))
+            {
+                result.Add(ingress.Ip);
+            }
+            else if (!string.IsNullOrEmpty(ingress.Hostname))
+            {
+                result.Add(ingress.Hostname);
+            }
+        }
+        string r = string.Join(",", result);
+        if (!wide && r.Length > LoadBalancerWidth)
+        {
+            r = r[..(LoadBalancerWidth - 3)] + "...";
+        }
+        return r;
+    }
+
+    private static string NodeAddress(V1Node node, string type)
+    {
+        foreach (var address in node.Status?.Addresses ?? [])
+        {
+            if (address.Type == type)
+            {
+                return address.Address ?? string.Empty;
+            }
+        }
+        return "<none>";
+    }
+
+    private static bool IsRestartableInitContainer(V1Container? c) => c?.RestartPolicy == "Always";
+
+    private static bool IsPodInitializedConditionTrue(V1PodStatus? status)
+    {
+        foreach (var condition in status?.Conditions ?? [])
+        {
+            if (condition.Type != "Initialized")
+            {
+                continue;
+            }
+            return condition.Status == "True";
+        }
+        return false;
+    }
+
+    private static bool HasPodReadyCondition(V1PodStatus? status) =>
+        (status?.Conditions ?? []).Any(c => c.Type == "Ready" && c.Status == "True");
+
+    private static DateTime? Later(DateTime? current, DateTime? candidate)
+    {
+        if (Age.IsZero(candidate))
+        {
+            return current;
+        }
+        if (Age.IsZero(current) || Age.ToUtc(current!.Value) < Age.ToUtc(candidate!.Value))
+        {
+            return candidate;
+        }
+        return current;
+    }
+
+    private static KindInfo Info(string kind)
+    {
+        var k = NormalizeKind(kind) ?? throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind));
+        return Kinds[k];
+    }
+
+    internal static V1ObjectMeta? Meta(object obj) => obj switch
+    {
+        IMetadata<V1ObjectMeta> m => m.Metadata,
+        _ => null,
+    };
+
+    private static T Cast<T>(object obj, string kind) where T : class =>
+        obj as T ?? throw new ArgumentException($"expected {typeof(T).Name} for kind {kind}, got {obj?.GetType().Name ?? "null"}");
+}
+
+/// <summary>Shared formatting helpers mirroring apimachinery's label and selector printing.</summary>
+internal static class K8sFormat
+{
+    /// <summary>labels.FormatLabels: "k=v,k2=v2" sorted by key, or "&lt;none&gt;".</summary>
+    public static string FormatLabels(IDictionary<string, string>? labels)
+    {
+        if (labels is null || labels.Count == 0)
+        {
+            return "<none>";
+        }
+        return string.Join(",", labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+    }
+
+    /// <summary>labels.Selector.String() of metav1.LabelSelectorAsSelector (empty for nil/empty selectors).</summary>
+    public static string SelectorString(V1LabelSelector? selector)
+    {
+        if (selector is null)
+        {
+            return string.Empty;
+        }
+        var reqs = new List<(string Key, string Text)>();
+        foreach (var kv in selector.MatchLabels ?? new Dictionary<string, string>())
+        {
+            reqs.Add((kv.Key, $"{kv.Key}={kv.Value}"));
+        }
+        foreach (var expr in selector.MatchExpressions ?? [])
+        {
+            var values = (expr.Values ?? []).Select(v => v ?? string.Empty).ToList();
+            string joined = values.Count == 1 ? values[0] : string.Join(",", values.OrderBy(v => v, StringComparer.Ordinal));
+            string key = expr.Key ?? string.Empty;
+            string text = expr.OperatorProperty switch
+            {
+                "In" => $"{key} in ({joined})",
+                "NotIn" => $"{key} notin ({joined})",
+                "Exists" => key,
+                "DoesNotExist" => "!" + key,
+                _ => $"{key} {expr.OperatorProperty} ({joined})",
+            };
+            reqs.Add((key, text));
+        }
+        return string.Join(",", reqs.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Text));
+    }
+
+    /// <summary>metav1.FormatLabelSelector: the selector string, or "&lt;none&gt;" when empty.</summary>
+    public static string FormatLabelSelector(V1LabelSelector? selector)
+    {
+        string s = SelectorString(selector);
+        return s.Length == 0 ? "<none>" : s;
+    }
+
+    /// <summary>node-role.kubernetes.io/ROLE and kubernetes.io/role=ROLE labels, sorted and unique.</summary>
+    public static IReadOnlyList<string> FindNodeRoles(V1Node node)
+    {
+        const string prefix = "node-role.kubernetes.io/";
+        var roles = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var kv in node.Metadata?.Labels ?? new Dictionary<string, string>())
+        {
+            if (kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                string role = kv.Key[prefix.Length..];
+                if (role.Length > 0)
+                {
+                    roles.Add(role);
+                }
+            }
+            else if (kv.Key == "kubernetes.io/role" && !string.IsNullOrEmpty(kv.Value))
+            {
+                roles.Add(kv.Value);
+            }
+        }
+        return roles.ToList();
+    }
+
+    /// <summary>Service type; the API server defaults a missing type to ClusterIP.</summary>
+    public static string ServiceType(V1Service svc) =>
+        string.IsNullOrEmpty(svc.Spec?.Type) ? "ClusterIP" : svc.Spec!.Type;
+
+    /// <summary>Secret type; the API server defaults a missing type to Opaque.</summary>
+    public static string SecretType(V1Secret secret) =>
+        string.IsNullOrEmpty(secret.Type) ? "Opaque" : secret.Type;
+
+    /// <summary>Number of data keys (stringData is merged into data by the API server).</summary>
+    public static int SecretDataCount(V1Secret secret)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var k in secret.Data?.Keys ?? Array.Empty<string>())
+        {
+            keys.Add(k);
+        }
+        foreach (var k in secret.StringData?.Keys ?? Array.Empty<string>())
+        {
+            keys.Add(k);
+        }
+        return keys.Count;
+    }
+
+    /// <summary>kubectl's formatEventSource: "component, host" with reporting controller/instance fallbacks.</summary>
+    public static string FormatEventSource(V1EventSource? source, string? reportingController, string? reportingInstance)
+    {
+        string component = !string.IsNullOrEmpty(source?.Component) ? source!.Component : reportingController ?? string.Empty;
+        string instance = !string.IsNullOrEmpty(source?.Host) ? source!.Host : reportingInstance ?? string.Empty;
+        return instance.Length == 0 ? component : component + ", " + instance;
+    }
+}

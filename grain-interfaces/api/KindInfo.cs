@@ -1,0 +1,66 @@
+using k8s;
+using k8s.Models;
+
+namespace Cluster.Interfaces.Api;
+
+/// <summary>What the cluster knows of one kind: its API group/version, REST names and model type.</summary>
+public sealed record KindInfo(
+    string Kind, string Group, string Version, string Plural, string Singular, bool Namespaced,
+    string[] ShortNames, Type ModelType)
+{
+    public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+    /// <summary>"deployments.apps" / "pods": the name Kubernetes uses in messages.</summary>
+    public string Resource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+
+    public IKubernetesObject<V1ObjectMeta> Deserialize(string json) => Decoders[Kind](json);
+
+    static readonly Dictionary<string, Func<string, IKubernetesObject<V1ObjectMeta>>> Decoders = new()
+    {
+        ["Namespace"] = j => KubernetesJson.Deserialize<V1Namespace>(j),
+        ["Node"] = j => KubernetesJson.Deserialize<V1Node>(j),
+        ["Pod"] = j => KubernetesJson.Deserialize<V1Pod>(j),
+        ["ReplicaSet"] = j => KubernetesJson.Deserialize<V1ReplicaSet>(j),
+        ["Deployment"] = j => KubernetesJson.Deserialize<V1Deployment>(j),
+        ["Service"] = j => KubernetesJson.Deserialize<V1Service>(j),
+        ["ConfigMap"] = j => KubernetesJson.Deserialize<V1ConfigMap>(j),
+        ["Secret"] = j => KubernetesJson.Deserialize<V1Secret>(j),
+        ["Event"] = j => KubernetesJson.Deserialize<Corev1Event>(j),
+    };
+}
+
+/// <summary>The kinds this cluster serves. One table, used by the SDK, the CLI, the grains and the API.</summary>
+public static class Kinds
+{
+    public static readonly KindInfo Namespace = new("Namespace", "", "v1", "namespaces", "namespace", false, ["ns"], typeof(V1Namespace));
+    public static readonly KindInfo Node = new("Node", "", "v1", "nodes", "node", false, ["no"], typeof(V1Node));
+    public static readonly KindInfo Pod = new("Pod", "", "v1", "pods", "pod", true, ["po"], typeof(V1Pod));
+    public static readonly KindInfo ReplicaSet = new("ReplicaSet", "apps", "v1", "replicasets", "replicaset", true, ["rs"], typeof(V1ReplicaSet));
+    public static readonly KindInfo Deployment = new("Deployment", "apps", "v1", "deployments", "deployment", true, ["deploy"], typeof(V1Deployment));
+    public static readonly KindInfo Service = new("Service", "", "v1", "services", "service", true, ["svc"], typeof(V1Service));
+    public static readonly KindInfo ConfigMap = new("ConfigMap", "", "v1", "configmaps", "configmap", true, ["cm"], typeof(V1ConfigMap));
+    public static readonly KindInfo Secret = new("Secret", "", "v1", "secrets", "secret", true, [], typeof(V1Secret));
+    public static readonly KindInfo Event = new("Event", "", "v1", "events", "event", true, ["ev"], typeof(Corev1Event));
+
+    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event];
+
+    public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
+
+    /// <summary>Resolves what a user types: kind, plural, singular or short name, any case, optionally "name.group".</summary>
+    public static KindInfo? Resolve(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        var dot = t.IndexOf('.');
+        string? group = null;
+        if (dot > 0) { group = t[(dot + 1)..]; t = t[..dot]; }
+        foreach (var k in All)
+        {
+            if (group != null && group != k.Group && !(group.StartsWith(k.Group + "/") && k.Group.Length > 0)) continue;
+            if (t == k.Kind.ToLowerInvariant() || t == k.Plural || t == k.Singular || k.ShortNames.Contains(t)) return k;
+        }
+        return null;
+    }
+
+    /// <summary>The kind for an apiVersion+kind pair as found in a manifest, or null when not served.</summary>
+    public static KindInfo? ByManifest(string? apiVersion, string? kind) =>
+        All.FirstOrDefault(k => k.Kind == kind && k.ApiVersion == apiVersion);
+}

@@ -1,0 +1,51 @@
+using Orleans.Concurrency;
+namespace Cluster.Interfaces.Store;
+
+/// <summary>
+/// Lists and watches one kind in one namespace (cluster-scoped kinds use namespace ""). It holds every object's
+/// JSON, labels and indexed fields in memory, rebuilt from storage (<see cref="IObjectCatalog"/>) on activation,
+/// and a bounded change log for watches. It also hands out resourceVersions: object grains allocate one, persist,
+/// then publish; the index releases changes to watchers strictly in resourceVersion order, so a list followed by
+/// a watch from its resourceVersion misses nothing.
+/// </summary>
+public interface IIndexGrain : IGrainWithStringKey
+{
+    Task<long> Allocate();
+    Task Publish(IndexChange change);
+    Task Abandon(long resourceVersion);
+    Task<ListResult> List(ListRequest request);
+    /// <summary>Events after request.FromVersion, waiting up to request.MaxWait for the first one.</summary>
+    [AlwaysInterleave] Task<WatchResult> Watch(WatchRequest request);
+    /// <summary>Names of objects whose ownerReferences name this uid (for garbage collection and controllers).</summary>
+    Task<IReadOnlyList<string>> ByOwner(string ownerUid);
+    /// <summary>Ensures the index is loaded and pokes every object's controller (used at silo start).</summary>
+    Task<int> ReconcileAll();
+}
+
+public static class WatchTypes
+{
+    public const string Added = "ADDED", Modified = "MODIFIED", Deleted = "DELETED", Bookmark = "BOOKMARK";
+}
+
+/// <summary>One committed change, with what the index needs to filter without parsing JSON.</summary>
+[GenerateSerializer, Immutable]
+public sealed record IndexChange(
+    string Type, string Name, long ResourceVersion, string Json,
+    IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Fields,
+    IReadOnlyList<string> OwnerUids);
+
+[GenerateSerializer, Immutable]
+public sealed record ListRequest(string? LabelSelector = null, string? FieldSelector = null, int Limit = 0, string? Continue = null);
+
+[GenerateSerializer, Immutable]
+public sealed record ListResult(IReadOnlyList<string> Items, long ResourceVersion, string? Continue, long? RemainingItemCount);
+
+[GenerateSerializer, Immutable]
+public sealed record WatchRequest(long FromVersion, string? LabelSelector, string? FieldSelector, TimeSpan MaxWait);
+
+/// <summary>Gone = the requested version is older than the change log holds (HTTP 410): relist.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WatchResult(IReadOnlyList<WatchEvent> Events, long ResourceVersion, bool Gone);
+
+[GenerateSerializer, Immutable]
+public sealed record WatchEvent(string Type, long ResourceVersion, string Json);

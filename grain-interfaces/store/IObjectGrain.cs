@@ -1,0 +1,112 @@
+using Orleans.Concurrency;
+using Cluster.Interfaces.Api;
+
+namespace Cluster.Interfaces.Store;
+
+[GenerateSerializer, Immutable]
+public sealed record WriteOptions(bool DryRun = false, string? FieldManager = null)
+{
+    public static readonly WriteOptions Default = new();
+}
+
+[GenerateSerializer, Immutable]
+public sealed record DeleteOptions(
+    string? PropagationPolicy = null, long? GracePeriodSeconds = null,
+    string? PreconditionResourceVersion = null, string? PreconditionUid = null, bool DryRun = false)
+{
+    public static readonly DeleteOptions Default = new();
+}
+
+/// <summary>
+/// One Kubernetes object. Its grain key is <see cref="ObjectKey.GrainKey"/>; its persisted state is the object.
+/// Every write goes through the same admission path (decode, default, validate) inside the grain, so the SDK
+/// and the HTTP API cannot disagree. Objects travel as Kubernetes JSON.
+/// </summary>
+public interface IObjectGrain : IGrainWithStringKey
+{
+    Task<ApiResult> Get();
+    /// <summary>Creates the object; 409 AlreadyExists when present.</summary>
+    Task<ApiResult> Create(string json, WriteOptions options);
+    /// <summary>Replaces spec and metadata (not status); refuses a stale metadata.resourceVersion with 409 Conflict.</summary>
+    Task<ApiResult> Update(string json, WriteOptions options);
+    /// <summary>Creates when absent, otherwise updates what the manifest says (labels, annotations, spec). Reason "Unchanged" when nothing changed.</summary>
+    Task<ApiResult> Apply(string json, WriteOptions options);
+    /// <summary>Replaces status only.</summary>
+    Task<ApiResult> UpdateStatus(string json, WriteOptions options);
+    Task<ApiResult> Delete(DeleteOptions options);
+    /// <summary>Drops the owner reference to this uid (an owner deleted with propagation Orphan).</summary>
+    Task<ApiResult> DropOwner(string ownerUid);
+    /// <summary>Runs the kind's controller (a no-op for plain objects). Called on change, by reminders and by owners' dependents.</summary>
+    [OneWay] Task Reconcile();
+}
+
+public interface INamespaceGrain : IObjectGrain { }
+public interface IServiceGrain : IObjectGrain { }
+public interface IConfigMapGrain : IObjectGrain { }
+public interface ISecretGrain : IObjectGrain { }
+public interface IEventGrain : IObjectGrain { }
+
+public interface IDeploymentGrain : IObjectGrain
+{
+    /// <summary>Sets spec.replicas (the scale subresource).</summary>
+    Task<ApiResult> Scale(int replicas);
+    /// <summary>Copies the pod template of the given revision (0 = the previous one) back into the spec, as `rollout undo` does.</summary>
+    Task<ApiResult> Rollback(long toRevision);
+    Task<ApiResult> SetPaused(bool paused);
+    /// <summary>Sets the restartedAt annotation on the template (`rollout restart`).</summary>
+    Task<ApiResult> Restart();
+}
+
+public interface IReplicaSetGrain : IObjectGrain
+{
+    Task<ApiResult> Scale(int replicas);
+}
+
+public interface IPodGrain : IObjectGrain
+{
+    /// <summary>Binds the pod to a node (the binding subresource): sets spec.nodeName and PodScheduled.</summary>
+    Task<ApiResult> Bind(string nodeName);
+    /// <summary>Records a scheduling failure (PodScheduled=False with the reason message).</summary>
+    Task MarkUnschedulable(string message);
+    /// <summary>The node agent's report: status plus the host ports it published ("container/port=hostPort,...").</summary>
+    Task<ApiResult> ReportStatus(string statusJson, string? hostPorts);
+}
+
+public interface INodeGrain : IObjectGrain
+{
+    /// <summary>The agent's heartbeat: node status JSON (capacity, allocatable, conditions, addresses, nodeInfo).</summary>
+    Task<ApiResult> Heartbeat(string statusJson);
+    Task Assign(ObjectKey pod);
+    Task Unassign(ObjectKey pod);
+    /// <summary>Pods bound to this node; waits up to maxWait for a version newer than sinceVersion (long poll).</summary>
+    [AlwaysInterleave] Task<NodeAssignments> WaitAssignments(long sinceVersion, TimeSpan maxWait);
+    Task<ApiResult> SetUnschedulable(bool unschedulable);
+    /// <summary>A container's log from this node's agent; the text comes back in ApiResult.Json.</summary>
+    Task<ApiResult> Logs(LogRequest request);
+}
+
+[GenerateSerializer, Immutable]
+public sealed record LogRequest(ObjectKey Pod, string? Container, bool Previous, int? TailLines, DateTime? Since, bool Timestamps);
+
+[GenerateSerializer, Immutable]
+public sealed record NodeAssignments(long Version, IReadOnlyList<ObjectKey> Pods);
+
+public static class ObjectGrains
+{
+    /// <summary>The grain of one object, typed by its kind.</summary>
+    public static IObjectGrain For(this IGrainFactory f, ObjectKey key) => key.Kind switch
+    {
+        "Namespace" => f.GetGrain<INamespaceGrain>(key.GrainKey),
+        "Node" => f.GetGrain<INodeGrain>(key.GrainKey),
+        "Pod" => f.GetGrain<IPodGrain>(key.GrainKey),
+        "ReplicaSet" => f.GetGrain<IReplicaSetGrain>(key.GrainKey),
+        "Deployment" => f.GetGrain<IDeploymentGrain>(key.GrainKey),
+        "Service" => f.GetGrain<IServiceGrain>(key.GrainKey),
+        "ConfigMap" => f.GetGrain<IConfigMapGrain>(key.GrainKey),
+        "Secret" => f.GetGrain<ISecretGrain>(key.GrainKey),
+        "Event" => f.GetGrain<IEventGrain>(key.GrainKey),
+        _ => throw new ArgumentException($"unknown kind {key.Kind}"),
+    };
+
+    public static IIndexGrain Index(this IGrainFactory f, string kind, string ns) => f.GetGrain<IIndexGrain>(IndexKeys.For(kind, ns));
+}

@@ -1,0 +1,72 @@
+using k8s.Models;
+
+namespace Cluster.Grains.Admission;
+
+/// <summary>Kubernetes' defaulting for the kinds we serve (the parts that change behaviour).</summary>
+public static class Defaults
+{
+    public static void Apply(object obj)
+    {
+        switch (obj)
+        {
+            case V1Deployment d: Deployment(d); break;
+            case V1ReplicaSet rs: rs.Spec ??= new(); rs.Spec.Replicas ??= 1; PodTemplate(rs.Spec.Template); break;
+            case V1Pod p: p.Spec ??= new(); PodSpec(p.Spec); break;
+            case V1Service s: Service(s); break;
+        }
+    }
+
+    static void Deployment(V1Deployment d)
+    {
+        d.Spec ??= new();
+        var s = d.Spec;
+        s.Replicas ??= 1;
+        s.RevisionHistoryLimit ??= 10;
+        s.ProgressDeadlineSeconds ??= 600;
+        s.Strategy ??= new V1DeploymentStrategy();
+        s.Strategy.Type ??= "RollingUpdate";
+        if (s.Strategy.Type == "RollingUpdate")
+        {
+            s.Strategy.RollingUpdate ??= new V1RollingUpdateDeployment();
+            s.Strategy.RollingUpdate.MaxSurge ??= (IntOrString)"25%";
+            s.Strategy.RollingUpdate.MaxUnavailable ??= (IntOrString)"25%";
+        }
+        PodTemplate(s.Template);
+    }
+
+    static void PodTemplate(V1PodTemplateSpec? t)
+    {
+        if (t == null) return;
+        t.Spec ??= new();
+        PodSpec(t.Spec);
+    }
+
+    public static void PodSpec(V1PodSpec s)
+    {
+        s.RestartPolicy ??= "Always";
+        s.TerminationGracePeriodSeconds ??= 30;
+        s.DnsPolicy ??= "ClusterFirst";
+        s.SchedulerName ??= "default-scheduler";
+        s.SecurityContext ??= new V1PodSecurityContext();
+        foreach (var c in (s.Containers ?? []).Concat(s.InitContainers ?? []))
+        {
+            // IfNotPresent for every tag (no registry is assumed reachable); Kubernetes would pick Always for :latest.
+            c.ImagePullPolicy ??= "IfNotPresent";
+            c.TerminationMessagePath ??= "/dev/termination-log";
+            c.TerminationMessagePolicy ??= "File";
+            foreach (var p in c.Ports ?? []) p.Protocol ??= "TCP";
+        }
+    }
+
+    static void Service(V1Service s)
+    {
+        s.Spec ??= new();
+        s.Spec.Type ??= "ClusterIP";
+        s.Spec.SessionAffinity ??= "None";
+        foreach (var p in s.Spec.Ports ?? [])
+        {
+            p.Protocol ??= "TCP";
+            p.TargetPort ??= (IntOrString)p.Port;
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using k8s;
+using k8s.Models;
+
+namespace Cluster.Grains.Admission;
+
+/// <summary>
+/// Validation as the Kubernetes API server does it, for the fields that matter to this cluster. Each error names
+/// its field path and uses Kubernetes' wording ("Required value", "Invalid value: ...").
+/// </summary>
+public sealed class Validator
+{
+    readonly List<StatusCause> _errors = [];
+
+    public static IReadOnlyList<StatusCause> Validate(IKubernetesObject<V1ObjectMeta> obj, KindInfo kind)
+    {
+        var v = new Validator();
+        v.Meta(obj.Metadata, kind);
+        switch (obj)
+        {
+            case V1Deployment d: v.Deployment(d); break;
+            case V1ReplicaSet rs: v.ReplicaSet(rs); break;
+            case V1Pod p: v.PodSpec(p.Spec, "spec"); break;
+            case V1Service s: v.Service(s); break;
+            case V1ConfigMap cm: v.DataKeys(cm.Data?.Keys, "data"); v.DataKeys(cm.BinaryData?.Keys, "binaryData"); break;
+            case V1Secret sec: v.DataKeys(sec.Data?.Keys, "data"); v.DataKeys(sec.StringData?.Keys, "stringData"); break;
+        }
+        return v._errors;
+    }
+
+    void Required(string field) => _errors.Add(new("FieldValueRequired", "Required value", field));
+    void Invalid(string field, object? value, string detail) =>
+        _errors.Add(new("FieldValueInvalid", $"Invalid value: {Show(value)}: {detail}", field));
+    void NotSupported(string field, object? value, IEnumerable<string> allowed) =>
+        _errors.Add(new("FieldValueNotSupported", $"Unsupported value: {Show(value)}: supported values: {string.Join(", ", allowed.Select(a => $"\"{a}\""))}", field));
+
+    static string Show(object? v) => v switch { null => "null", string s => $"\"{s}\"", _ => v.ToString() ?? "" };
+
+    void Meta(V1ObjectMeta m, KindInfo kind)
+    {
+        if (string.IsNullOrEmpty(m.Name)) Required("metadata.name");
+        else
+        {
+            var err = kind.Kind switch
+            {
+                "Namespace" => Names.Dns1123Label(m.Name),
+                "Service" => Names.Dns1035Label(m.Name),
+                _ => Names.Dns1123Subdomain(m.Name),
+            };
+            if (err != null) Invalid("metadata.name", m.Name, err);
+        }
+        if (kind.Namespaced && !string.IsNullOrEmpty(m.NamespaceProperty) && Names.Dns1123Label(m.NamespaceProperty) is { } nsErr)
+            Invalid("metadata.namespace", m.NamespaceProperty, nsErr);
+        Labels(m.Labels, "metadata.labels");
+        foreach (var k in m.Annotations?.Keys ?? [])
+            if (Names.QualifiedName(k) is { } e) Invalid($"metadata.annotations", k, e);
+    }
+
+    void Labels(IDictionary<string, string>? labels, string field)
+    {
+        foreach (var (k, v) in labels ?? new Dictionary<string, string>())
+        {
+            if (Names.QualifiedName(k) is { } e) Invalid(field, k, e);
+            if (Names.LabelValueError(v ?? "") is { } e2) Invalid(field, v, e2);
+        }
+    }
+
+    void DataKeys(IEnumerable<string>? keys, string field)
+    {
+        foreach (var k in keys ?? [])
+            if (k.Length == 0 || k.Length > 253 || k.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+                Invalid(field, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+    }
+
+    void Deployment(V1Deployment d)
+    {
+        var s = d.Spec;
+        if (s == null) { Required("spec"); return; }
+        Replicas(s.Replicas, "spec.replicas");
+        SelectorAndTemplate(s.Selector, s.Template, "spec");
+        if (s.Strategy?.Type is { } t && t != "RollingUpdate" && t != "Recreate")
+            NotSupported("spec.strategy.type", t, ["Recreate", "RollingUpdate"]);
+        if (s.Strategy?.Type == "Recreate" && s.Strategy.RollingUpdate != null)
+            _errors.Add(new("FieldValueForbidden", "Forbidden: may not be specified when strategy `type` is 'Recreate'", "spec.strategy.rollingUpdate"));
+        if (s.Strategy?.RollingUpdate is { } ru)
+        {
+            var surge = IntOrPercent(ru.MaxSurge, "spec.strategy.rollingUpdate.maxSurge");
+            var unavail = IntOrPercent(ru.MaxUnavailable, "spec.strategy.rollingUpdate.maxUnavailable");
+            if (surge == 0 && unavail == 0)
+                Invalid("spec.strategy.rollingUpdate.maxUnavailable", ru.MaxUnavailable?.Value, "may not be 0 when `maxSurge` is 0");
+        }
+        if (s.RevisionHistoryLimit < 0) Invalid("spec.revisionHistoryLimit", s.RevisionHistoryLimit, "must be greater than or equal to 0");
+        if (s.MinReadySeconds < 0) Invalid("spec.minReadySeconds", s.MinReadySeconds, "must be greater than or equal to 0");
+        if (s.ProgressDeadlineSeconds is { } pd && pd <= (s.MinReadySeconds ?? 0))
+            Invalid("spec.progressDeadlineSeconds", pd, "must be greater than minReadySeconds");
+    }
+
+    /// <summary>Returns the numeric part (percent or absolute) or -1 when invalid.</summary>
+    int IntOrPercent(IntOrString? v, string field)
+    {
+        if (v?.Value == null) return -1;
+        var text = v.Value;
+        var pct = text.EndsWith('%');
+        if (!int.TryParse(pct ? text[..^1] : text, out var n))
+        { Invalid(field, text, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"); return -1; }
+        if (n < 0) Invalid(field, text, "must be greater than or equal to 0");
+        if (pct && n > 100) Invalid(field, text, "must not be greater than 100%");
+        return n;
+    }
+
+    void ReplicaSet(V1ReplicaSet rs)
+    {
+        if (rs.Spec == null) { Required("spec"); return; }
+        Replicas(rs.Spec.Replicas, "spec.replicas");
+        SelectorAndTemplate(rs.Spec.Selector, rs.Spec.Template, "spec");
+    }
+
+    void Replicas(int? replicas, string field)
+    {
+        if (replicas < 0) Invalid(field, replicas, "must be greater than or equal to 0");
+    }
+
+    void SelectorAndTemplate(V1LabelSelector? selector, V1PodTemplateSpec? template, string path)
+    {
+        if (selector == null || ((selector.MatchLabels?.Count ?? 0) == 0 && (selector.MatchExpressions?.Count ?? 0) == 0))
+            Required($"{path}.selector");
+        if (template == null) { Required($"{path}.template"); return; }
+        Labels(template.Metadata?.Labels, $"{path}.template.metadata.labels");
+        if (selector != null)
+        {
+            LabelSelector sel;
+            try { sel = LabelSelector.FromModel(selector); }
+            catch (FormatException e) { Invalid($"{path}.selector", null, e.Message); return; }
+            var labels = (IReadOnlyDictionary<string, string>?)template.Metadata?.Labels?.ToDictionary() ?? new Dictionary<string, string>();
+            if (!sel.IsEmpty && !sel.Matches(labels))
+                Invalid($"{path}.template.metadata.labels",
+                    "map[string]string{" + string.Join(", ", labels.Select(kv => $"\"{kv.Key}\":\"{kv.Value}\"")) + "}",
+                    "`selector` does not match template `labels`");
+        }
+        PodSpec(template.Spec, $"{path}.template.spec");
+        if (template.Spec?.RestartPolicy is { } rp && rp != "Always")
+            NotSupported($"{path}.template.spec.restartPolicy", rp, ["Always"]);
+    }
+
+    void PodSpec(V1PodSpec? spec, string path)
+    {
+        if (spec == null) { Required(path); return; }
+        if (spec.Containers == null || spec.Containers.Count == 0) Required($"{path}.containers");
+        var names = new HashSet<string>();
+        var i = 0;
+        foreach (var c in spec.Containers ?? [])
+            Container(c, $"{path}.containers[{i++}]", names);
+        i = 0;
+        foreach (var c in spec.InitContainers ?? [])
+            Container(c, $"{path}.initContainers[{i++}]", names);
+        if (spec.RestartPolicy is { } rp && rp is not ("Always" or "OnFailure" or "Never"))
+            NotSupported($"{path}.restartPolicy", rp, ["Always", "Never", "OnFailure"]);
+        if (spec.TerminationGracePeriodSeconds < 0)
+            Invalid($"{path}.terminationGracePeriodSeconds", spec.TerminationGracePeriodSeconds, "must be greater than or equal to 0");
+        foreach (var t in spec.Tolerations ?? [])
+            if (t.OperatorProperty is { } op && op is not ("Exists" or "Equal"))
+                NotSupported($"{path}.tolerations.operator", op, ["Equal", "Exists"]);
+    }
+
+    void Container(V1Container c, string path, HashSet<string> names)
+    {
+        if (string.IsNullOrEmpty(c.Name)) Required($"{path}.name");
+        else
+        {
+            if (Names.Dns1123Label(c.Name) is { } e) Invalid($"{path}.name", c.Name, e);
+            if (!names.Add(c.Name)) _errors.Add(new("FieldValueDuplicate", $"Duplicate value: \"{c.Name}\"", $"{path}.name"));
+        }
+        if (string.IsNullOrWhiteSpace(c.Image)) Required($"{path}.image");
+        if (c.ImagePullPolicy is { } pp && pp is not ("Always" or "IfNotPresent" or "Never"))
+            NotSupported($"{path}.imagePullPolicy", pp, ["Always", "IfNotPresent", "Never"]);
+        var j = 0;
+        foreach (var p in c.Ports ?? [])
+        {
+            if (p.ContainerPort is < 1 or > 65535)
+                Invalid($"{path}.ports[{j}].containerPort", p.ContainerPort, "must be between 1 and 65535, inclusive");
+            if (p.Protocol is { } proto && proto is not ("TCP" or "UDP" or "SCTP"))
+                NotSupported($"{path}.ports[{j}].protocol", proto, ["SCTP", "TCP", "UDP"]);
+            j++;
+        }
+        Quantities(c.Resources?.Limits, $"{path}.resources.limits");
+        Quantities(c.Resources?.Requests, $"{path}.resources.requests");
+        if (c.Resources?.Limits != null && c.Resources.Requests != null)
+            foreach (var (name, req) in c.Resources.Requests)
+                if (c.Resources.Limits.TryGetValue(name, out var lim) && TryValue(req) is { } r && TryValue(lim) is { } l && r > l)
+                    Invalid($"{path}.resources.requests", req.ToString(), $"must be less than or equal to {name} limit of {lim}");
+    }
+
+    void Quantities(IDictionary<string, ResourceQuantity>? q, string path)
+    {
+        foreach (var (name, value) in q ?? new Dictionary<string, ResourceQuantity>())
+        {
+            var v = TryValue(value);
+            if (v == null) Invalid($"{path}[{name}]", value?.ToString(), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+            else if (v < 0) Invalid($"{path}[{name}]", value!.ToString(), "must be greater than or equal to 0");
+        }
+    }
+
+    internal static decimal? TryValue(ResourceQuantity? q)
+    {
+        if (q == null) return null;
+        try { return q.ToDecimal(); } catch { return null; }
+    }
+
+    void Service(V1Service s)
+    {
+        var spec = s.Spec;
+        if (spec == null) { Required("spec"); return; }
+        if (spec.Type is { } t && t is not ("ClusterIP" or "NodePort" or "LoadBalancer" or "ExternalName"))
+            NotSupported("spec.type", t, ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]);
+        if (spec.Type != "ExternalName" && (spec.Ports == null || spec.Ports.Count == 0) && spec.ClusterIP != "None")
+            Required("spec.ports");
+        var i = 0;
+        foreach (var p in spec.Ports ?? [])
+        {
+            if (p.Port is < 1 or > 65535) Invalid($"spec.ports[{i}].port", p.Port, "must be between 1 and 65535, inclusive");
+            if ((spec.Ports!.Count > 1) && string.IsNullOrEmpty(p.Name)) Required($"spec.ports[{i}].name");
+            if (p.NodePort is { } np && spec.Type is "ClusterIP" && np != 0)
+                _errors.Add(new("FieldValueForbidden", "Forbidden: may not be used when `type` is 'ClusterIP'", $"spec.ports[{i}].nodePort"));
+            i++;
+        }
+        Labels(spec.Selector, "spec.selector");
+    }
+}

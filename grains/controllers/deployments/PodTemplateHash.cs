@@ -1,0 +1,39 @@
+using Cluster.Grains.Store;
+using k8s.Models;
+
+namespace Cluster.Grains.Controllers.Deployments;
+
+/// <summary>The pod-template-hash Kubernetes puts in ReplicaSet names and labels: a hash of the template, safely encoded.</summary>
+public static class PodTemplateHash
+{
+    public const string Label = "pod-template-hash";
+    const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    public static string Compute(V1PodTemplateSpec template, int? collisionCount = null)
+    {
+        var t = WithoutHash(template);
+        var json = Objects.ToJson(t) + (collisionCount is { } c ? c.ToString() : "");
+        uint h = 2166136261;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(json)) { h ^= b; h *= 16777619; }
+        return SafeEncode(h.ToString());
+    }
+
+    /// <summary>Kubernetes' rand.SafeEncodeString: maps each character onto an alphabet without vowels.</summary>
+    static string SafeEncode(string s) => new(s.Select(ch => Alphabet[ch % Alphabet.Length]).ToArray());
+
+    public static V1PodTemplateSpec WithoutHash(V1PodTemplateSpec template)
+    {
+        var t = Objects.Clone(template);
+        t.Metadata ??= new V1ObjectMeta();
+        if (t.Metadata.Labels != null)
+        {
+            t.Metadata.Labels.Remove(Label);
+            if (t.Metadata.Labels.Count == 0) t.Metadata.Labels = null;
+        }
+        return t;
+    }
+
+    /// <summary>Equal templates, ignoring the hash label (Kubernetes' EqualIgnoreHash).</summary>
+    public static bool EqualIgnoringHash(V1PodTemplateSpec? a, V1PodTemplateSpec? b) =>
+        a != null && b != null && Objects.SameJson(WithoutHash(a), WithoutHash(b));
+}

@@ -1,0 +1,101 @@
+using Orleans.Concurrency;
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Grains.Controllers.GarbageCollection;
+
+public interface IGarbageCollectorGrain : IGrainWithIntegerKey
+{
+    /// <summary>An owner is gone (or going): delete its dependents in the namespace.</summary>
+    [OneWay] Task OwnerDeleted(string ns, string ownerUid, string policy);
+    /// <summary>An owner is deleted with propagation Orphan: drop the owner reference from its dependents.</summary>
+    Task Orphan(string ns, string ownerUid);
+    /// <summary>Deletes dependents whose controlling owner no longer exists, and expired Events. Returns how many.</summary>
+    Task<int> Sweep();
+}
+
+/// <summary>
+/// Background garbage collection through ownerReferences, as Kubernetes does it: an owner's deletion deletes its
+/// dependents, and a periodic sweep (a durable reminder) removes orphans left by a crash mid-cascade.
+/// </summary>
+public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger) : Grain, IGarbageCollectorGrain, IRemindable
+{
+    static readonly TimeSpan SweepPeriod = TimeSpan.FromMinutes(1);
+    static readonly TimeSpan EventTtl = TimeSpan.FromHours(1);
+    static readonly KindInfo[] Dependents = [Kinds.ReplicaSet, Kinds.Pod];
+    static readonly KindInfo[] Owners = [Kinds.Deployment, Kinds.ReplicaSet];
+
+    public override async Task OnActivateAsync(CancellationToken ct)
+    {
+        try { await this.RegisterOrUpdateReminder("sweep", SweepPeriod, SweepPeriod); }
+        catch (Exception e) { logger.LogWarning(e, "could not register the garbage collector's reminder"); }
+    }
+
+    public async Task OwnerDeleted(string ns, string ownerUid, string policy)
+    {
+        foreach (var kind in Dependents)
+        {
+            var items = await GrainFactory.Index(kind.Kind, ns).ByOwner(ownerUid);
+            await Task.WhenAll(items.Select(json =>
+            {
+                var name = kind.Deserialize(json).Metadata.Name;
+                return GrainFactory.For(new ObjectKey(kind.Kind, ns, name)).Delete(new DeleteOptions(PropagationPolicy: policy));
+            }));
+        }
+    }
+
+    public async Task Orphan(string ns, string ownerUid)
+    {
+        foreach (var kind in Dependents)
+        {
+            var items = await GrainFactory.Index(kind.Kind, ns).ByOwner(ownerUid);
+            await Task.WhenAll(items.Select(json =>
+                GrainFactory.For(new ObjectKey(kind.Kind, ns, kind.Deserialize(json).Metadata.Name)).DropOwner(ownerUid)));
+        }
+    }
+
+    public async Task<int> Sweep()
+    {
+        var removed = 0;
+        var namespaces = (await GrainFactory.Index("Namespace", "").List(new ListRequest())).Items
+            .Select(j => Objects.FromJson<V1Namespace>(j).Metadata.Name).ToList();
+        foreach (var ns in namespaces)
+        {
+            var live = new HashSet<string>();
+            foreach (var k in Owners)
+                foreach (var json in (await GrainFactory.Index(k.Kind, ns).List(new ListRequest())).Items)
+                    live.Add(k.Deserialize(json).Metadata.Uid);
+            foreach (var kind in Dependents)
+            {
+                foreach (var json in (await GrainFactory.Index(kind.Kind, ns).List(new ListRequest())).Items)
+                {
+                    var o = kind.Deserialize(json);
+                    var owner = Objects.ControllerOf(o.Metadata);
+                    if (owner == null || live.Contains(owner.Uid) || !Owners.Any(k => k.Kind == owner.Kind)) continue;
+                    // Re-check the owner itself: the list above may predate its creation.
+                    var r = await GrainFactory.For(new ObjectKey(owner.Kind, ns, owner.Name)).Get();
+                    if (r.Ok && Objects.FromJson<V1ObjectMeta>(System.Text.Json.Nodes.JsonNode.Parse(r.Json!)!["metadata"]!.ToJsonString()).Uid == owner.Uid) continue;
+                    logger.LogInformation("deleting orphaned {Kind} {Ns}/{Name}: owner {Owner} is gone", kind.Kind, ns, o.Metadata.Name, owner.Name);
+                    await GrainFactory.For(new ObjectKey(kind.Kind, ns, o.Metadata.Name)).Delete(DeleteOptions.Default);
+                    removed++;
+                }
+            }
+            var cutoff = DateTime.UtcNow - EventTtl;
+            foreach (var json in (await GrainFactory.Index("Event", ns).List(new ListRequest())).Items)
+            {
+                var e = Objects.FromJson<Corev1Event>(json);
+                if ((e.LastTimestamp ?? e.Metadata.CreationTimestamp ?? DateTime.UtcNow) < cutoff)
+                {
+                    await GrainFactory.GetGrain<IEventGrain>(new ObjectKey("Event", ns, e.Metadata.Name).GrainKey).Delete(DeleteOptions.Default);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status) => await Sweep();
+}

@@ -1,0 +1,57 @@
+using Cluster.Grains.Events;
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Grains.Controllers.ReplicaSets;
+
+/// <summary>A ReplicaSet and its controller: keeps the number of pods it owns at spec.replicas.</summary>
+public sealed class ReplicaSetGrain(
+    [PersistentState("object", ObjectGrain<V1ReplicaSet>.StorageName)] IPersistentState<ObjectRecord> state,
+    ILogger<ReplicaSetGrain> logger) : ObjectGrain<V1ReplicaSet>(state, logger), IReplicaSetGrain
+{
+    const string Component = "replicaset-controller";
+    protected override bool IsController => true;
+
+    protected override async Task<TimeSpan?> ReconcileAsync()
+    {
+        var rs = Current!;
+        var owned = (await GrainFactory.Index(Kinds.Pod.Kind, Key.Namespace).ByOwner(rs.Metadata.Uid))
+            .Select(Objects.FromJson<V1Pod>)
+            .Where(p => Objects.ControllerOf(p.Metadata)?.Uid == rs.Metadata.Uid)
+            .ToList();
+        var plan = ReplicaSetReconciler.Plan(rs, owned, Objects.Now());
+
+        var failed = false;
+        // Pods are created and deleted in parallel: each is its own grain.
+        var creates = plan.Create.Select(async p =>
+        {
+            var r = await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", Key.Namespace, p.Metadata.Name).GrainKey).Create(Objects.ToJson(p), WriteOptions.Default);
+            if (r.Ok) await EventRecorder.Record(GrainFactory, rs, Kinds.ReplicaSet, EventRecorder.Normal, "SuccessfulCreate", $"Created pod: {p.Metadata.Name}", Component);
+            else
+            {
+                failed = true;
+                await EventRecorder.Record(GrainFactory, rs, Kinds.ReplicaSet, EventRecorder.Warning, "FailedCreate", $"Error creating: {r.Message}", Component);
+            }
+        });
+        var deletes = plan.Delete.Select(async name =>
+        {
+            var r = await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", Key.Namespace, name).GrainKey).Delete(DeleteOptions.Default);
+            if (r.Ok) await EventRecorder.Record(GrainFactory, rs, Kinds.ReplicaSet, EventRecorder.Normal, "SuccessfulDelete", $"Deleted pod: {name}", Component);
+        });
+        await Task.WhenAll(creates.Concat(deletes));
+
+        if (plan.Create.Count > 0 || plan.Delete.Count > 0) return TimeSpan.Zero; // recount what we just did
+        await Mutate(x => { if (Objects.SameJson(x.Status, plan.Status)) return false; x.Status = plan.Status; return true; });
+        return failed ? TimeSpan.FromSeconds(1) : plan.RequeueAfter;
+    }
+
+    public Task<ApiResult> Scale(int replicas)
+    {
+        if (replicas < 0)
+            return Task.FromResult(ApiResult.Invalid(Kind, Key.Name, [new("FieldValueInvalid", $"Invalid value: {replicas}: must be greater than or equal to 0", "spec.replicas")]));
+        return Mutate(d => { if (d.Spec.Replicas == replicas) return false; d.Spec.Replicas = replicas; return true; }, specChange: true);
+    }
+}

@@ -1,0 +1,100 @@
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using k8s.Models;
+
+namespace Cluster.Grains.Controllers.ReplicaSets;
+
+public sealed record ReplicaSetPlan(IReadOnlyList<V1Pod> Create, IReadOnlyList<string> Delete, V1ReplicaSetStatus Status, TimeSpan? RequeueAfter);
+
+/// <summary>
+/// Kubernetes' ReplicaSet controller as a pure function: count the active pods it owns, create from the template
+/// or delete the least valuable ones (unscheduled, then pending, then not ready, then the youngest), and report
+/// replicas, ready and available counts.
+/// </summary>
+public static class ReplicaSetReconciler
+{
+    const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    public static ReplicaSetPlan Plan(V1ReplicaSet rs, IReadOnlyList<V1Pod> owned, DateTime now, Random? random = null)
+    {
+        random ??= Random.Shared;
+        var active = owned.Where(IsActive).ToList();
+        var want = rs.Spec.Replicas ?? 1;
+        var create = new List<V1Pod>();
+        var delete = new List<string>();
+        if (rs.Metadata.DeletionTimestamp == null)
+        {
+            if (active.Count < want)
+            {
+                var taken = new HashSet<string>(owned.Select(p => p.Metadata.Name));
+                for (var i = active.Count; i < want; i++)
+                {
+                    string name;
+                    do name = $"{rs.Metadata.Name}-{Suffix(random)}"; while (!taken.Add(name));
+                    create.Add(NewPod(rs, name));
+                }
+            }
+            else if (active.Count > want)
+                delete.AddRange(active.OrderBy(Rank).ThenByDescending(p => p.Metadata.CreationTimestamp).Take(active.Count - want).Select(p => p.Metadata.Name));
+        }
+
+        var minReady = rs.Spec.MinReadySeconds ?? 0;
+        TimeSpan? requeue = null;
+        var ready = active.Count(IsReady);
+        var available = active.Count(p =>
+        {
+            if (!IsReady(p)) return false;
+            if (minReady <= 0) return true;
+            var since = ReadySince(p) ?? now;
+            var left = since.AddSeconds(minReady) - now;
+            if (left <= TimeSpan.Zero) return true;
+            requeue = requeue is { } r && r < left ? r : left;
+            return false;
+        });
+        var labeled = active.Count(p => Store.LabelSelector.FromModel(rs.Spec.Selector).Matches((IReadOnlyDictionary<string, string>?)p.Metadata.Labels?.ToDictionary()));
+        var status = new V1ReplicaSetStatus
+        {
+            Replicas = active.Count,
+            FullyLabeledReplicas = labeled == 0 ? null : labeled,
+            ReadyReplicas = ready == 0 ? null : ready,
+            AvailableReplicas = available == 0 ? null : available,
+            ObservedGeneration = rs.Metadata.Generation,
+        };
+        return new ReplicaSetPlan(create, delete, status, requeue);
+    }
+
+    public static bool IsActive(V1Pod p) =>
+        p.Metadata.DeletionTimestamp == null && p.Status?.Phase is not ("Succeeded" or "Failed");
+
+    public static bool IsReady(V1Pod p) =>
+        p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    static DateTime? ReadySince(V1Pod p) => p.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.LastTransitionTime;
+
+    /// <summary>Lower ranks are deleted first.</summary>
+    static int Rank(V1Pod p)
+    {
+        if (string.IsNullOrEmpty(p.Spec?.NodeName)) return 0;
+        if (p.Status?.Phase == "Pending") return 1;
+        if (!IsReady(p)) return 2;
+        return 3;
+    }
+
+    static string Suffix(Random r) => new(Enumerable.Range(0, 5).Select(_ => Alphabet[r.Next(Alphabet.Length)]).ToArray());
+
+    static V1Pod NewPod(V1ReplicaSet rs, string name)
+    {
+        var t = Objects.Clone(rs.Spec.Template);
+        return new V1Pod
+        {
+            ApiVersion = "v1", Kind = "Pod",
+            Metadata = new V1ObjectMeta
+            {
+                Name = name, NamespaceProperty = rs.Metadata.NamespaceProperty, GenerateName = rs.Metadata.Name + "-",
+                Labels = t.Metadata?.Labels, Annotations = t.Metadata?.Annotations,
+                OwnerReferences = [Objects.OwnerReference(rs, Kinds.ReplicaSet)],
+            },
+            Spec = t.Spec,
+        };
+    }
+}

@@ -1,0 +1,391 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Threading.Channels;
+using Cluster.Grains.Events;
+using Cluster.Grains.Runtime;
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Grains.Nodes;
+
+/// <summary>
+/// The node agent (our kubelet): registers its Node, heartbeats, learns the pods bound to it from the node grain,
+/// and makes the runtime match them, reporting each pod's status back. After a restart it re-adopts the
+/// containers that still belong to assigned pods and removes every other container labelled with its node.
+/// </summary>
+public sealed class NodeAgent : IAsyncDisposable
+{
+    const string Component = "kubelet";
+    readonly string _node;
+    readonly IContainerRuntime _runtime;
+    readonly IGrainFactory _grains;
+    readonly ILogger _logger;
+    readonly NodeAgentOptions _options;
+    readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    readonly ConcurrentDictionary<string, Dictionary<string, Waiting>> _waiting = new();
+    readonly ConcurrentDictionary<string, string> _reported = new();
+    readonly CancellationTokenSource _stop = new();
+    IReadOnlyList<ObjectKey> _assigned = [];
+    bool _assignmentsKnown;
+    readonly List<Task> _loops = [];
+
+    public NodeAgent(string node, IContainerRuntime runtime, IGrainFactory grains, NodeAgentOptions options, ILogger logger)
+    {
+        _node = node; _runtime = runtime; _grains = grains; _options = options; _logger = logger;
+        _runtime.ContainerChanged += _ => Wake();
+    }
+
+    public string NodeName => _node;
+    public IContainerRuntime Runtime => _runtime;
+    INodeGrain NodeGrain => _grains.GetGrain<INodeGrain>(new ObjectKey("Node", "", _node).GrainKey);
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await RegisterAsync(ct);
+        await _runtime.WatchAsync(_node, _stop.Token);
+        _loops.Add(Task.Run(() => HeartbeatLoop(_stop.Token)));
+        _loops.Add(Task.Run(() => AssignmentLoop(_stop.Token)));
+        _loops.Add(Task.Run(() => SyncLoop(_stop.Token)));
+    }
+
+    void Wake() => _wake.Writer.TryWrite(true);
+
+    async Task RegisterAsync(CancellationToken ct)
+    {
+        var info = await _runtime.InfoAsync(ct);
+        var node = new V1Node
+        {
+            ApiVersion = "v1", Kind = "Node",
+            Metadata = new V1ObjectMeta
+            {
+                Name = _node,
+                Labels = new Dictionary<string, string>
+                {
+                    ["kubernetes.io/hostname"] = _node, ["kubernetes.io/os"] = "linux", ["kubernetes.io/arch"] = info.Architecture == "x86_64" ? "amd64" : info.Architecture,
+                    ["beta.kubernetes.io/os"] = "linux", ["beta.kubernetes.io/arch"] = info.Architecture == "x86_64" ? "amd64" : info.Architecture,
+                },
+            },
+            Spec = new V1NodeSpec(),
+            Status = Status(info, DateTime.UtcNow, null),
+        };
+        var r = await NodeGrain.Create(Objects.ToJson(node), WriteOptions.Default);
+        if (!r.Ok && r.Reason != "AlreadyExists") throw new InvalidOperationException($"registering node {_node} failed: {r.Message}");
+        await HeartbeatAsync(ct);
+        _logger.LogInformation("node {Node} registered ({Runtime}, {Cpus} cpus, {Memory} MiB)", _node, _runtime.Name, info.Cpus, info.MemoryBytes >> 20);
+    }
+
+    RuntimeInfo? _info;
+    async Task HeartbeatAsync(CancellationToken ct)
+    {
+        _info ??= await _runtime.InfoAsync(ct);
+        var current = await NodeGrain.Get();
+        var prev = current.Ok ? Objects.FromJson<V1Node>(current.Json!).Status : null;
+        await NodeGrain.Heartbeat(Objects.ToJson(Status(_info, DateTime.UtcNow, prev)));
+    }
+
+    V1NodeStatus Status(RuntimeInfo info, DateTime now, V1NodeStatus? prev)
+    {
+        var t = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        var capacity = new Dictionary<string, ResourceQuantity>
+        {
+            ["cpu"] = new(info.Cpus.ToString()), ["memory"] = new($"{info.MemoryBytes / 1024}Ki"),
+            ["pods"] = new(_options.MaxPods.ToString()), ["ephemeral-storage"] = new("100Gi"),
+        };
+        V1NodeCondition Cond(string type, string status, string reason, string message)
+        {
+            var p = prev?.Conditions?.FirstOrDefault(c => c.Type == type);
+            return new V1NodeCondition
+            {
+                Type = type, Status = status, Reason = reason, Message = message, LastHeartbeatTime = t,
+                LastTransitionTime = p != null && p.Status == status ? p.LastTransitionTime : t,
+            };
+        }
+        return new V1NodeStatus
+        {
+            Capacity = capacity,
+            Allocatable = new Dictionary<string, ResourceQuantity>(capacity),
+            Conditions =
+            [
+                Cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                Cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                Cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                Cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ],
+            Addresses = [new V1NodeAddress { Type = "InternalIP", Address = _options.HostIp }, new V1NodeAddress { Type = "Hostname", Address = _node }],
+            NodeInfo = new V1NodeSystemInfo
+            {
+                Architecture = info.Architecture == "x86_64" ? "amd64" : info.Architecture, OperatingSystem = "linux", OsImage = info.OsImage,
+                KernelVersion = info.KernelVersion, ContainerRuntimeVersion = info.RuntimeVersion,
+                KubeletVersion = "v1.32.0", KubeProxyVersion = "v1.32.0", MachineID = _node, SystemUUID = _node, BootID = _bootId,
+            },
+            DaemonEndpoints = new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = 0 } },
+        };
+    }
+
+    readonly string _bootId = Guid.NewGuid().ToString();
+
+    async Task HeartbeatLoop(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try { await Task.Delay(_options.HeartbeatPeriod, ct); await HeartbeatAsync(ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e) { _logger.LogWarning("heartbeat of {Node} failed: {Message}", _node, e.Message); }
+        }
+    }
+
+    async Task AssignmentLoop(CancellationToken ct)
+    {
+        long version = -1;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var a = await NodeGrain.WaitAssignments(version, TimeSpan.FromSeconds(15));
+                if (a.Version != version)
+                {
+                    version = a.Version;
+                    _assigned = a.Pods;
+                    _assignmentsKnown = true;
+                    Wake();
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                _logger.LogWarning("fetching assignments of {Node} failed: {Message}", _node, e.Message);
+                try { await Task.Delay(500, ct); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    async Task SyncLoop(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(_options.ResyncPeriod);
+                try { await _wake.Reader.ReadAsync(timeout.Token); } catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+                if (!_assignmentsKnown) continue;
+                await SyncAllAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e) { _logger.LogWarning(e, "sync of node {Node} failed", _node); }
+        }
+    }
+
+    /// <summary>One pass over every pod bound here and every container labelled with this node.</summary>
+    public async Task SyncAllAsync(CancellationToken ct)
+    {
+        var assigned = _assigned;
+        var containers = await _runtime.ListAsync(_node, ct);
+        var results = await Task.WhenAll(assigned.Select(async k => (Key: k, Result: await _grains.For(k).Get())));
+        var pods = new List<(ObjectKey Key, V1Pod Pod)>();
+        var unknown = false;
+        foreach (var (key, r) in results)
+        {
+            if (r.Ok) pods.Add((key, Objects.FromJson<V1Pod>(r.Json!)));
+            else if (r.Code != 404) unknown = true;
+        }
+        var live = pods.Where(p => p.Pod.Spec.NodeName == _node).ToDictionary(p => p.Pod.Metadata.Uid);
+
+        // Containers of pods that are no longer ours (deleted, replaced while we were down) are removed.
+        if (!unknown)
+            foreach (var c in containers.Where(c => !live.ContainsKey(c.PodUid)))
+            {
+                _logger.LogInformation("removing container {Id} of {Ns}/{Pod}: the pod is not bound to {Node}", c.Id[..12], c.Namespace, c.PodName, _node);
+                await _runtime.RemoveAsync(c.Id, ct);
+            }
+        foreach (var uid in _waiting.Keys.Where(u => !live.ContainsKey(u)).ToList()) { _waiting.TryRemove(uid, out _); _reported.TryRemove(uid, out _); }
+
+        var byPod = containers.GroupBy(c => c.PodUid).ToDictionary(g => g.Key, g => (IReadOnlyList<RuntimeContainer>)g.ToList());
+        using var gate = new SemaphoreSlim(_options.StartConcurrency);
+        await Task.WhenAll(live.Values.Select(async p =>
+        {
+            await gate.WaitAsync(ct);
+            try { await SyncPodAsync(p.Key, p.Pod, byPod.GetValueOrDefault(p.Pod.Metadata.Uid) ?? [], ct); }
+            catch (Exception e) when (e is not OperationCanceledException) { _logger.LogWarning(e, "sync of pod {Pod} failed", p.Key); }
+            finally { gate.Release(); }
+        }));
+    }
+
+    async Task SyncPodAsync(ObjectKey key, V1Pod pod, IReadOnlyList<RuntimeContainer> observed, CancellationToken ct)
+    {
+        var uid = pod.Metadata.Uid;
+        var waiting = _waiting.GetOrAdd(uid, _ => new Dictionary<string, Waiting>());
+        var plan = PodSync.Plan(pod, observed, waiting, DateTime.UtcNow);
+        var nextWaiting = new Dictionary<string, Waiting>(plan.Waiting);
+        var acted = false;
+        foreach (var action in plan.Actions)
+        {
+            acted = true;
+            switch (action)
+            {
+                case StopContainer s: await _runtime.StopAsync(s.Id, s.Grace, ct); break;
+                case RemoveContainer r: await _runtime.RemoveAsync(r.Id, ct); break;
+                case StartContainer s:
+                    var w = await StartAsync(pod, s, waiting.GetValueOrDefault(s.Container.Name), ct);
+                    if (w != null) nextWaiting[s.Container.Name] = w; else nextWaiting.Remove(s.Container.Name);
+                    break;
+            }
+        }
+        _waiting[uid] = nextWaiting;
+        var grain = _grains.GetGrain<IPodGrain>(key.GrainKey);
+        if (plan.Finalize)
+        {
+            var left = await _runtime.ListAsync(_node, ct, uid);
+            if (left.Count == 0)
+            {
+                await grain.Delete(new DeleteOptions(GracePeriodSeconds: 0, PreconditionUid: uid));
+                _waiting.TryRemove(uid, out _);
+                _reported.TryRemove(uid, out _);
+            }
+            return;
+        }
+        var now = acted ? await _runtime.ListAsync(_node, ct, uid) : observed;
+        var status = PodStatusBuilder.Build(pod, now, nextWaiting, _options.HostIp, Objects.Now());
+        var ports = string.Join(",", now.Where(c => c.State == ContainerStates.Running)
+            .SelectMany(c => c.HostPorts.OrderBy(p => p.Key).Select(p => $"{c.ContainerName}/{p.Key}={p.Value}")));
+        var json = Objects.ToJson(status);
+        if (_reported.TryGetValue(uid, out var last) && last == json + ports) return;
+        if (Objects.SameJson(pod.Status, status) && (pod.Metadata.Annotations.Val(PodGrain.HostPortsAnnotation) ?? "") == ports)
+        { _reported[uid] = json + ports; return; }
+        var reported = await grain.ReportStatus(json, ports);
+        if (reported.Ok) _reported[uid] = json + ports;
+    }
+
+    async Task<Waiting?> StartAsync(V1Pod pod, StartContainer s, Waiting? previous, CancellationToken ct)
+    {
+        var c = s.Container;
+        var failures = previous?.Failures ?? 0;
+        var (env, envError) = await ResolveEnvAsync(pod, c);
+        if (envError != null)
+            return new Waiting("CreateContainerConfigError", envError, failures + 1, DateTime.UtcNow + PodSync.Backoff(failures + 1));
+        var pull = await _runtime.EnsureImageAsync(c.Image, c.ImagePullPolicy ?? "IfNotPresent", ct);
+        if (pull is { } err)
+        {
+            await EventRecorder.Record(_grains, pod, Kinds.Pod, EventRecorder.Warning, "Failed", $"Failed to pull image \"{c.Image}\": {err.Message}", Component, _node);
+            return new Waiting(err.Reason, err.Message, failures + 1, DateTime.UtcNow + PodSync.Backoff(failures + 1));
+        }
+        if (s.RemoveFirst != null) await _runtime.RemoveAsync(s.RemoveFirst, ct);
+        try
+        {
+            var spec = new ContainerSpec(_node, pod.Metadata.Uid, pod.Metadata.NamespaceProperty, pod.Metadata.Name, c.Name, s.Attempt,
+                c.Image, c.Command?.ToList(), c.Args?.ToList(), env,
+                (c.Ports ?? []).Where(p => (p.Protocol ?? "TCP") == "TCP").Select(p => p.ContainerPort).Distinct().ToList(),
+                Limit(c, "memory", 1m), Limit(c, "cpu", 1_000_000_000m), c.WorkingDir);
+            await _runtime.CreateAndStartAsync(spec, ct);
+            await EventRecorder.Record(_grains, pod, Kinds.Pod, EventRecorder.Normal, "Started", $"Started container {c.Name}", Component, _node);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var msg = e.GetBaseException().Message;
+            await EventRecorder.Record(_grains, pod, Kinds.Pod, EventRecorder.Warning, "Failed", $"Error: {msg}", Component, _node);
+            return new Waiting("CreateContainerError", msg, failures + 1, DateTime.UtcNow + PodSync.Backoff(failures + 1));
+        }
+    }
+
+    static long? Limit(V1Container c, string resource, decimal scale) =>
+        c.Resources?.Limits?.TryGetValue(resource, out var q) == true ? (long)(q.ToDecimal() * scale) : null;
+
+    /// <summary>env with value and valueFrom (configMapKeyRef, secretKeyRef, fieldRef), and envFrom.</summary>
+    async Task<(Dictionary<string, string> Env, string? Error)> ResolveEnvAsync(V1Pod pod, V1Container c)
+    {
+        var env = new Dictionary<string, string>();
+        var ns = pod.Metadata.NamespaceProperty;
+        foreach (var from in c.EnvFrom ?? [])
+        {
+            if (from.ConfigMapRef is { } cmr)
+            {
+                var cm = await Get<V1ConfigMap>("ConfigMap", ns, cmr.Name);
+                if (cm == null) { if (cmr.Optional == true) continue; return (env, $"configmap \"{cmr.Name}\" not found"); }
+                foreach (var (k, v) in cm.Data ?? new Dictionary<string, string>()) env[(from.Prefix ?? "") + k] = v;
+            }
+            if (from.SecretRef is { } sr)
+            {
+                var sec = await Get<V1Secret>("Secret", ns, sr.Name);
+                if (sec == null) { if (sr.Optional == true) continue; return (env, $"secret \"{sr.Name}\" not found"); }
+                foreach (var (k, v) in sec.Data ?? new Dictionary<string, byte[]>()) env[(from.Prefix ?? "") + k] = Encoding.UTF8.GetString(v);
+            }
+        }
+        foreach (var e in c.Env ?? [])
+        {
+            if (e.ValueFrom == null) { env[e.Name] = Expand(e.Value ?? "", env); continue; }
+            var vf = e.ValueFrom;
+            if (vf.ConfigMapKeyRef is { } cmk)
+            {
+                var cm = await Get<V1ConfigMap>("ConfigMap", ns, cmk.Name);
+                if (cm == null) { if (cmk.Optional == true) continue; return (env, $"configmap \"{cmk.Name}\" not found"); }
+                if (cm.Data?.TryGetValue(cmk.Key, out var v) != true) { if (cmk.Optional == true) continue; return (env, $"couldn't find key {cmk.Key} in ConfigMap {ns}/{cmk.Name}"); }
+                env[e.Name] = v!;
+            }
+            else if (vf.SecretKeyRef is { } sk)
+            {
+                var sec = await Get<V1Secret>("Secret", ns, sk.Name);
+                if (sec == null) { if (sk.Optional == true) continue; return (env, $"secret \"{sk.Name}\" not found"); }
+                if (sec.Data?.TryGetValue(sk.Key, out var v) != true) { if (sk.Optional == true) continue; return (env, $"couldn't find key {sk.Key} in Secret {ns}/{sk.Name}"); }
+                env[e.Name] = Encoding.UTF8.GetString(v!);
+            }
+            else if (vf.FieldRef is { } fr)
+            {
+                var path = fr.FieldPath;
+                string? value = path switch
+                {
+                    "metadata.name" => pod.Metadata.Name,
+                    "metadata.namespace" => ns,
+                    "metadata.uid" => pod.Metadata.Uid,
+                    "spec.nodeName" => pod.Spec.NodeName,
+                    "spec.serviceAccountName" => pod.Spec.ServiceAccountName ?? "default",
+                    "status.hostIP" => _options.HostIp,
+                    "status.podIP" => pod.Status?.PodIP ?? _options.HostIp,
+                    _ when path.StartsWith("metadata.labels['") => pod.Metadata.Labels.Val(path[17..^2]) ?? "",
+                    _ when path.StartsWith("metadata.annotations['") => pod.Metadata.Annotations.Val(path[22..^2]) ?? "",
+                    _ => null,
+                };
+                if (value == null) return (env, $"unsupported fieldRef {path}");
+                env[e.Name] = value;
+            }
+            else if (vf.ResourceFieldRef is { } rf)
+                env[e.Name] = c.Resources?.Limits?.TryGetValue(rf.Resource.Replace("limits.", "").Replace("requests.", ""), out var q) == true ? q.ToString() : "0";
+        }
+        return (env, null);
+    }
+
+    static string Expand(string value, Dictionary<string, string> env) =>
+        System.Text.RegularExpressions.Regex.Replace(value, @"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", m => env.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value);
+
+    async Task<T?> Get<T>(string kind, string ns, string name) where T : class
+    {
+        var r = await _grains.For(new ObjectKey(kind, ns, name)).Get();
+        return r.Ok ? Objects.FromJson<T>(r.Json!) : null;
+    }
+
+    /// <summary>Logs of a pod's container (the latest attempt, or the one before with previous).</summary>
+    public async Task<string> LogsAsync(V1Pod pod, string? container, bool previous, int? tailLines, DateTime? since, bool timestamps, CancellationToken ct)
+    {
+        var names = pod.Spec.Containers.Select(c => c.Name).ToList();
+        container ??= names.Count == 1 ? names[0]
+            : throw new ArgumentException($"a container name must be specified for pod {pod.Metadata.Name}, choose one of: [{string.Join(" ", names)}]");
+        if (!names.Contains(container)) throw new ArgumentException($"container {container} is not valid for pod {pod.Metadata.Name}");
+        var mine = (await _runtime.ListAsync(_node, ct, pod.Metadata.Uid)).Where(c => c.ContainerName == container).OrderByDescending(c => c.Attempt).ToList();
+        var target = previous ? mine.Skip(1).FirstOrDefault() : mine.FirstOrDefault();
+        if (target == null)
+            throw new ArgumentException(previous
+                ? $"previous terminated container \"{container}\" in pod \"{pod.Metadata.Name}\" not found"
+                : $"container \"{container}\" in pod \"{pod.Metadata.Name}\" is waiting to start: ContainerCreating");
+        return await _runtime.LogsAsync(target.Id, tailLines, since, timestamps, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        try { await Task.WhenAll(_loops); } catch { }
+        _stop.Dispose();
+    }
+}

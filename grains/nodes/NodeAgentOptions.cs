@@ -1,0 +1,13 @@
+namespace Cluster.Grains.Nodes;
+
+public sealed class NodeAgentOptions
+{
+    public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Full resync of every pod even without a signal (backoff expiries, missed events).</summary>
+    public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Containers started at the same time (the engine gains little past a few: see docker-engine.md).</summary>
+    public int StartConcurrency { get; set; } = 4;
+    public string HostIp { get; set; } = "127.0.0.1";
+    /// <summary>Capacity reported for pods per node.</summary>
+    public int MaxPods { get; set; } = 110;
+}

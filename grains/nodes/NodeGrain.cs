@@ -1,0 +1,105 @@
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Scheduling;
+using Cluster.Interfaces.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Grains.Nodes;
+
+/// <summary>
+/// A Node. Besides the object it keeps the set of pods bound to it (rebuilt from the pod indexes on activation,
+/// so storage stays the single source of truth) and hands it to the node's agent by long poll.
+/// </summary>
+public sealed class NodeGrain(
+    [PersistentState("object", ObjectGrain<V1Node>.StorageName)] IPersistentState<ObjectRecord> state,
+    NodeAgentRegistry agents,
+    ILogger<NodeGrain> logger) : ObjectGrain<V1Node>(state, logger), INodeGrain
+{
+    public async Task<ApiResult> Logs(LogRequest request)
+    {
+        var agent = agents.Get(Key.Name);
+        if (agent == null) return ApiResult.Unavailable($"the agent of node {Key.Name} is not reachable from this silo");
+        var pod = await GrainFactory.GetGrain<IPodGrain>(request.Pod.GrainKey).Get();
+        if (!pod.Ok) return pod;
+        try
+        {
+            var text = await agent.LogsAsync(Objects.FromJson<V1Pod>(pod.Json!), request.Container, request.Previous, request.TailLines, request.Since, request.Timestamps, CancellationToken.None);
+            return new ApiResult(200, null, null, text);
+        }
+        catch (ArgumentException e) { return ApiResult.BadRequest(e.Message); }
+    }
+
+    readonly HashSet<ObjectKey> _pods = [];
+    long _version = 1;
+    List<TaskCompletionSource> _waiters = [];
+
+    public override async Task OnActivateAsync(CancellationToken ct)
+    {
+        await base.OnActivateAsync(ct);
+        var namespaces = await GrainFactory.Index("Namespace", "").List(new ListRequest());
+        foreach (var nsJson in namespaces.Items)
+        {
+            var ns = Objects.FromJson<V1Namespace>(nsJson).Metadata.Name;
+            var pods = await GrainFactory.Index("Pod", ns).List(new ListRequest(FieldSelector: $"spec.nodeName={Key.Name}"));
+            foreach (var p in pods.Items) _pods.Add(new ObjectKey("Pod", ns, Objects.FromJson<V1Pod>(p).Metadata.Name));
+        }
+    }
+
+    public async Task<ApiResult> Heartbeat(string statusJson)
+    {
+        if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
+        var status = Objects.FromJson<V1NodeStatus>(statusJson);
+        return await Mutate(n => { n.Status = status; return true; });
+    }
+
+    public Task<ApiResult> SetUnschedulable(bool unschedulable) =>
+        Mutate(n =>
+        {
+            if ((n.Spec?.Unschedulable ?? false) == unschedulable) return false;
+            n.Spec ??= new V1NodeSpec();
+            n.Spec.Unschedulable = unschedulable ? true : null;
+            return true;
+        }, specChange: true);
+
+    protected override async Task AfterCommit(V1Node? old, V1Node current)
+    {
+        if (old == null || Ready(old) != Ready(current) || old.Spec?.Unschedulable != current.Spec?.Unschedulable
+            || !Objects.SameJson(old.Status?.Allocatable, current.Status?.Allocatable) || !Objects.SameJson(old.Spec?.Taints, current.Spec?.Taints))
+            await GrainFactory.GetGrain<ISchedulerGrain>("default").NodesChanged();
+    }
+
+    static bool Ready(V1Node n) => n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    public Task Assign(ObjectKey pod)
+    {
+        _pods.Add(pod);
+        Bump();
+        return Task.CompletedTask;
+    }
+
+    public Task Unassign(ObjectKey pod)
+    {
+        if (_pods.Remove(pod)) Bump();
+        return Task.CompletedTask;
+    }
+
+    void Bump()
+    {
+        _version++;
+        var w = _waiters;
+        _waiters = [];
+        foreach (var t in w) t.TrySetResult();
+    }
+
+    public async Task<NodeAssignments> WaitAssignments(long sinceVersion, TimeSpan maxWait)
+    {
+        if (_version == sinceVersion)
+        {
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add(tcs);
+            await Task.WhenAny(tcs.Task, Task.Delay(maxWait));
+        }
+        return new NodeAssignments(_version, _pods.ToList());
+    }
+}

@@ -1,0 +1,145 @@
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Scheduling;
+using Cluster.Interfaces.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Grains.Nodes;
+
+/// <summary>
+/// A Pod. Unbound pods are handed to the scheduler; bound pods are announced to their node, whose agent runs
+/// them and reports status back here. Deleting a bound pod is graceful: deletionTimestamp is set, the agent
+/// stops the containers within the grace period and then removes the pod for good.
+/// </summary>
+public sealed class PodGrain(
+    [PersistentState("object", ObjectGrain<V1Pod>.StorageName)] IPersistentState<ObjectRecord> state,
+    ILogger<PodGrain> logger) : ObjectGrain<V1Pod>(state, logger), IPodGrain
+{
+    public const string HostPortsAnnotation = "cluster.local/host-ports";
+
+    // A pod's "controller" only re-announces it (to the scheduler or its node); no reminder per pod.
+    protected override bool IsController => true;
+    protected override bool UsesReminder => false;
+
+    protected override Task<ApiResult?> OnCreating(V1Pod p)
+    {
+        p.Status = new V1PodStatus { Phase = "Pending", QosClass = QosClass(p.Spec) };
+        if (!string.IsNullOrEmpty(p.Spec.NodeName))
+            p.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True", LastTransitionTime = Objects.Now() }];
+        return Task.FromResult<ApiResult?>(null);
+    }
+
+    protected override void CarrySpec(V1Pod next, V1Pod current)
+    {
+        // nodeName is set once, by binding; an update cannot move or unbind a pod.
+        if (!string.IsNullOrEmpty(current.Spec?.NodeName)) next.Spec.NodeName = current.Spec.NodeName;
+    }
+
+    protected override async Task<TimeSpan?> ReconcileAsync()
+    {
+        var p = Current!;
+        if (string.IsNullOrEmpty(p.Spec.NodeName))
+        {
+            if (p.Metadata.DeletionTimestamp == null) await GrainFactory.GetGrain<ISchedulerGrain>("default").Enqueue(Key);
+        }
+        else await Node(p.Spec.NodeName).Assign(Key);
+        return null;
+    }
+
+    INodeGrain Node(string name) => GrainFactory.GetGrain<INodeGrain>(new ObjectKey("Node", "", name).GrainKey);
+
+    public async Task<ApiResult> Bind(string nodeName)
+    {
+        if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
+        if (!string.IsNullOrEmpty(Current.Spec.NodeName))
+            return ApiResult.Conflict(Kind, Key.Name, $"pod {Key.Name} is already assigned to node \"{Current.Spec.NodeName}\"");
+        if (Current.Metadata.DeletionTimestamp != null)
+            return ApiResult.Conflict(Kind, Key.Name, "pod is being deleted");
+        return await Mutate(p =>
+        {
+            p.Spec.NodeName = nodeName;
+            p.Status ??= new V1PodStatus { Phase = "Pending" };
+            SetCondition(p.Status, "PodScheduled", "True", null, null);
+            return true;
+        });
+    }
+
+    public async Task MarkUnschedulable(string message)
+    {
+        if (Current == null || !string.IsNullOrEmpty(Current.Spec.NodeName)) return;
+        var c = Current.Status?.Conditions?.FirstOrDefault(x => x.Type == "PodScheduled");
+        if (c != null && c.Status == "False" && c.Message == message) return;
+        await Mutate(p =>
+        {
+            p.Status ??= new V1PodStatus { Phase = "Pending" };
+            SetCondition(p.Status, "PodScheduled", "False", "Unschedulable", message);
+            return true;
+        });
+    }
+
+    public async Task<ApiResult> ReportStatus(string statusJson, string? hostPorts)
+    {
+        if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
+        var status = Objects.FromJson<V1PodStatus>(statusJson);
+        return await Mutate(p =>
+        {
+            var changed = false;
+            if (!Objects.SameJson(p.Status, status)) { p.Status = status; changed = true; }
+            var currentPorts = p.Metadata.Annotations.Val(HostPortsAnnotation);
+            if (hostPorts != null && currentPorts != hostPorts)
+            {
+                p.Metadata.Annotations ??= new Dictionary<string, string>();
+                p.Metadata.Annotations[HostPortsAnnotation] = hostPorts;
+                changed = true;
+            }
+            return changed;
+        });
+    }
+
+    static void SetCondition(V1PodStatus s, string type, string status, string? reason, string? message)
+    {
+        s.Conditions ??= [];
+        var c = s.Conditions.FirstOrDefault(x => x.Type == type);
+        if (c == null) { c = new V1PodCondition { Type = type }; s.Conditions.Add(c); }
+        if (c.Status != status) c.LastTransitionTime = Objects.Now();
+        c.Status = status; c.Reason = reason; c.Message = message;
+    }
+
+    protected override long? GracefulDeletion(DeleteOptions options)
+    {
+        var p = Current!;
+        if (string.IsNullOrEmpty(p.Spec.NodeName) || p.Status?.Phase is "Succeeded" or "Failed") return null;
+        return options.GracePeriodSeconds ?? p.Metadata.DeletionGracePeriodSeconds ?? p.Spec.TerminationGracePeriodSeconds ?? 30;
+    }
+
+    protected override bool NeedsGracefulStop(V1Pod o) => !string.IsNullOrEmpty(o.Spec.NodeName) && o.Status?.Phase is not ("Succeeded" or "Failed");
+
+    protected override async Task AfterCommit(V1Pod? old, V1Pod current)
+    {
+        // Tell the node about any change of its pod (spec, deletion), so the agent acts at once.
+        if (!string.IsNullOrEmpty(current.Spec.NodeName) && (old?.Spec.NodeName != current.Spec.NodeName || !Objects.SameJson(old?.Spec, current.Spec) || old?.Metadata.DeletionTimestamp != current.Metadata.DeletionTimestamp))
+            await Node(current.Spec.NodeName).Assign(Key);
+    }
+
+    protected override async Task OnRemoved(V1Pod gone)
+    {
+        if (!string.IsNullOrEmpty(gone.Spec.NodeName))
+        {
+            await Node(gone.Spec.NodeName).Unassign(Key);
+            await GrainFactory.GetGrain<ISchedulerGrain>("default").Forget(Key);
+        }
+    }
+
+    static string QosClass(V1PodSpec spec)
+    {
+        var cs = spec.Containers ?? [];
+        bool Has(V1Container c, string r, bool limits) => (limits ? c.Resources?.Limits : c.Resources?.Requests)?.ContainsKey(r) == true;
+        if (cs.All(c => !Has(c, "cpu", false) && !Has(c, "memory", false) && !Has(c, "cpu", true) && !Has(c, "memory", true))) return "BestEffort";
+        if (cs.All(c => Has(c, "cpu", true) && Has(c, "memory", true) &&
+                        (!Has(c, "cpu", false) || c.Resources!.Requests!["cpu"].ToDecimal() == c.Resources.Limits!["cpu"].ToDecimal()) &&
+                        (!Has(c, "memory", false) || c.Resources!.Requests!["memory"].ToDecimal() == c.Resources.Limits!["memory"].ToDecimal())))
+            return "Guaranteed";
+        return "Burstable";
+    }
+}

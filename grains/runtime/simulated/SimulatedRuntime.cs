@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+
+namespace Cluster.Grains.Runtime.Simulated;
+
+/// <summary>
+/// A container runtime with no containers, for scale tests and machines without Docker: a container "starts"
+/// after a configurable delay and then runs until stopped. One instance can serve any number of simulated nodes.
+/// </summary>
+public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, long memoryPerNode = 32L << 30) : IContainerRuntime
+{
+    readonly ConcurrentDictionary<string, RuntimeContainer> _containers = new();
+    readonly HashSet<string> _images = ["nginx:latest", "nginx:stable", "busybox:latest"];
+    int _nextPort = 40000;
+    public event Action<string>? ContainerChanged;
+    public string Name => "simulated";
+
+    /// <summary>Images that "exist"; any other image fails to pull (to exercise ErrImagePull). Empty = every image exists.</summary>
+    public bool AllImagesPresent { get; set; } = true;
+
+    public Task<RuntimeInfo> InfoAsync(CancellationToken ct) =>
+        Task.FromResult(new RuntimeInfo(cpusPerNode, memoryPerNode, "Simulated", "simulated", "simulated://1.0", "amd64"));
+
+    public Task<IReadOnlyList<RuntimeContainer>> ListAsync(string node, CancellationToken ct, string? podUid = null) =>
+        Task.FromResult<IReadOnlyList<RuntimeContainer>>(_containers.Values.Where(c => c.Node == node && (podUid == null || c.PodUid == podUid)).ToList());
+
+    public Task<(string Reason, string Message)?> EnsureImageAsync(string image, string pullPolicy, CancellationToken ct)
+    {
+        if (AllImagesPresent || _images.Contains(image)) return Task.FromResult<(string, string)?>(null);
+        return Task.FromResult<(string, string)?>(("ErrImagePull", $"failed to pull and unpack image \"{image}\": simulated registry has no such image"));
+    }
+
+    public async Task<string> CreateAndStartAsync(ContainerSpec s, CancellationToken ct)
+    {
+        if (startDelay > TimeSpan.Zero) await Task.Delay(startDelay, ct);
+        var id = Guid.NewGuid().ToString("N");
+        var ports = s.Ports.ToDictionary(p => p, _ => Interlocked.Increment(ref _nextPort));
+        var now = DateTime.UtcNow;
+        _containers[id] = new RuntimeContainer(id, s.Node, s.PodUid, s.Namespace, s.PodName, s.ContainerName, s.Attempt,
+            ContainerStates.Running, 0, new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc), null,
+            s.Image, "sha256:simulated", ports, null);
+        return id;
+    }
+
+    /// <summary>Makes a running container exit (tests of restart and CrashLoopBackOff).</summary>
+    public void Exit(string id, int code)
+    {
+        if (_containers.TryGetValue(id, out var c))
+        {
+            _containers[id] = c with { State = ContainerStates.Exited, ExitCode = code, FinishedAt = DateTime.UtcNow };
+            ContainerChanged?.Invoke(c.PodUid);
+        }
+    }
+
+    public Task StopAsync(string id, TimeSpan grace, CancellationToken ct)
+    {
+        if (_containers.TryGetValue(id, out var c) && c.State == ContainerStates.Running)
+            _containers[id] = c with { State = ContainerStates.Exited, ExitCode = 0, FinishedAt = DateTime.UtcNow };
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string id, CancellationToken ct)
+    {
+        _containers.TryRemove(id, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<string> LogsAsync(string id, int? tailLines, DateTime? since, bool timestamps, CancellationToken ct) =>
+        Task.FromResult(_containers.ContainsKey(id) ? "" : throw new InvalidOperationException($"container {id} not found"));
+
+    public Task WatchAsync(string node, CancellationToken ct) => Task.CompletedTask;
+}

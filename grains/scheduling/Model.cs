@@ -1,0 +1,42 @@
+using Cluster.Interfaces.Api;
+using k8s.Models;
+
+namespace Cluster.Grains.Scheduling;
+
+/// <summary>A node as the scheduler sees it in one snapshot: what it offers and what is already placed on it.</summary>
+public sealed record NodeInfo(
+    string Name, bool Ready, bool Unschedulable, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<V1Taint> Taints,
+    long AllocatableMilliCpu, long AllocatableMemory, int AllocatablePods,
+    long RequestedMilliCpu, long RequestedMemory, int PodCount, IReadOnlyDictionary<string, int> PodsByOwner);
+
+/// <summary>A pod waiting for a node: its requests and what filters look at.</summary>
+public sealed record PodInfo(ObjectKey Key, V1Pod Pod, long MilliCpu, long Memory, string? OwnerUid, int Priority, long Sequence)
+{
+    public static PodInfo From(ObjectKey key, V1Pod pod, long sequence)
+    {
+        long cpu = 0, mem = 0;
+        foreach (var c in pod.Spec.Containers ?? [])
+        {
+            var req = c.Resources?.Requests ?? c.Resources?.Limits;
+            if (req?.TryGetValue("cpu", out var q) == true) cpu += (long)(q.ToDecimal() * 1000m);
+            if (req?.TryGetValue("memory", out var m) == true) mem += (long)m.ToDecimal();
+        }
+        var owner = pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
+        return new PodInfo(key, pod, cpu, mem, owner, pod.Spec.Priority ?? 0, sequence);
+    }
+}
+
+/// <summary>A filter answers null when the pod fits the node, or the reason it does not (Kubernetes' wording).</summary>
+public interface IFilter
+{
+    string? Check(PodInfo pod, NodeInfo node);
+}
+
+/// <summary>A scoring strategy picks one node among those that passed every filter.</summary>
+public interface IScorer
+{
+    string Name { get; }
+    NodeInfo Pick(PodInfo pod, IReadOnlyList<NodeInfo> feasible);
+    /// <summary>Order in which pending pods are taken from the queue.</summary>
+    IEnumerable<PodInfo> Order(IEnumerable<PodInfo> pending) => pending.OrderBy(p => p.Sequence);
+}

@@ -1,0 +1,173 @@
+using Cluster.Grains.Events;
+using Cluster.Grains.Scheduling.Scorers;
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Scheduling;
+using Cluster.Interfaces.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cluster.Grains.Scheduling;
+
+/// <summary>
+/// The scheduler: a queue of unbound pods, drained in batches. Each batch takes one snapshot of the nodes (with
+/// the requests of pods already placed), runs the pipeline for each pod in queue order, and binds the winners in
+/// parallel. Pods that fit nowhere get PodScheduled=False and a FailedScheduling event, and are retried when
+/// nodes change, when a pod leaves, or every RetryUnschedulable.
+/// </summary>
+public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
+{
+    const string Component = "default-scheduler";
+    sealed record Placed(string Node, long MilliCpu, long Memory, string? OwnerUid);
+
+    readonly Dictionary<ObjectKey, long> _pending = new();
+    readonly Dictionary<ObjectKey, string> _unschedulable = new();
+    readonly Dictionary<ObjectKey, Placed> _placed = new();
+    SchedulingPipeline _pipeline = null!;
+    IGrainTimer? _batch;
+    long _sequence;
+
+    public override async Task OnActivateAsync(CancellationToken ct)
+    {
+        _pipeline = new SchedulingPipeline(Strategies.Create(options.Value.Strategy));
+        // What is already placed counts against node capacity: rebuild it from the pod indexes.
+        var namespaces = await GrainFactory.Index("Namespace", "").List(new ListRequest());
+        foreach (var nsJson in namespaces.Items)
+        {
+            var ns = Objects.FromJson<V1Namespace>(nsJson).Metadata.Name;
+            foreach (var json in (await GrainFactory.Index("Pod", ns).List(new ListRequest())).Items)
+            {
+                var p = Objects.FromJson<V1Pod>(json);
+                var key = new ObjectKey("Pod", ns, p.Metadata.Name);
+                if (!string.IsNullOrEmpty(p.Spec.NodeName)) Place(key, p, p.Spec.NodeName);
+            }
+        }
+        this.RegisterGrainTimer(RetryUnschedulable, new GrainTimerCreationOptions(options.Value.RetryUnschedulable, options.Value.RetryUnschedulable) { Interleave = false });
+    }
+
+    void Place(ObjectKey key, V1Pod p, string node)
+    {
+        var info = PodInfo.From(key, p, 0);
+        if (p.Status?.Phase is "Succeeded" or "Failed") return;
+        _placed[key] = new Placed(node, info.MilliCpu, info.Memory, info.OwnerUid);
+    }
+
+    public Task Enqueue(ObjectKey pod)
+    {
+        if (_placed.ContainsKey(pod)) return Task.CompletedTask;
+        if (!_pending.ContainsKey(pod)) _pending[pod] = ++_sequence;
+        _unschedulable.Remove(pod);
+        Trigger();
+        return Task.CompletedTask;
+    }
+
+    public Task Forget(ObjectKey pod)
+    {
+        var freed = _placed.Remove(pod);
+        _pending.Remove(pod);
+        _unschedulable.Remove(pod);
+        if (freed) Retry();
+        return Task.CompletedTask;
+    }
+
+    public Task NodesChanged()
+    {
+        Retry();
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ObjectKey>> Pending() => Task.FromResult<IReadOnlyList<ObjectKey>>(_pending.Keys.ToList());
+
+    Task RetryUnschedulable() { Retry(); return Task.CompletedTask; }
+
+    void Retry()
+    {
+        if (_pending.Count > 0) Trigger();
+    }
+
+    void Trigger()
+    {
+        if (_batch != null) return;
+        _batch = this.RegisterGrainTimer(RunBatch, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = false });
+    }
+
+    async Task RunBatch()
+    {
+        _batch?.Dispose();
+        _batch = null;
+        if (_pending.Count == 0) return;
+        var nodes = await Snapshot();
+        var pods = await Task.WhenAll(_pending.Select(async kv =>
+        {
+            var r = await GrainFactory.GetGrain<IPodGrain>(kv.Key.GrainKey).Get();
+            if (!r.Ok) return null;
+            var p = Objects.FromJson<V1Pod>(r.Json!);
+            return p.Metadata.DeletionTimestamp == null && string.IsNullOrEmpty(p.Spec.NodeName) ? PodInfo.From(kv.Key, p, kv.Value) : null;
+        }));
+        foreach (var gone in _pending.Keys.Where(k => pods.All(p => p?.Key != k)).ToList()) _pending.Remove(gone);
+
+        var binds = new List<(PodInfo Pod, string Node)>();
+        var failures = new List<(PodInfo Pod, string Message)>();
+        foreach (var pod in _pipeline.Scorer.Order(pods.OfType<PodInfo>()).ToList())
+        {
+            var d = _pipeline.Schedule(pod, nodes);
+            if (d.Node == null) { failures.Add((pod, d.FailureMessage!)); continue; }
+            binds.Add((pod, d.Node));
+            var i = nodes.FindIndex(n => n.Name == d.Node);
+            nodes[i] = WithPod(nodes[i], pod);
+            _placed[pod.Key] = new Placed(d.Node, pod.MilliCpu, pod.Memory, pod.OwnerUid);
+            _pending.Remove(pod.Key);
+        }
+
+        await Task.WhenAll(binds.Select(async b =>
+        {
+            var r = await GrainFactory.GetGrain<IPodGrain>(b.Pod.Key.GrainKey).Bind(b.Node);
+            if (!r.Ok) { _placed.Remove(b.Pod.Key); logger.LogDebug("binding {Pod} failed: {Message}", b.Pod.Key, r.Message); return; }
+            if (options.Value.RecordScheduledEvents)
+                await EventRecorder.Record(GrainFactory, Objects.FromJson<V1Pod>(r.Json!), Kinds.Pod, EventRecorder.Normal, "Scheduled",
+                    $"Successfully assigned {b.Pod.Key.Namespace}/{b.Pod.Key.Name} to {b.Node}", Component);
+        }));
+
+        await Task.WhenAll(failures.Select(async f =>
+        {
+            if (_unschedulable.TryGetValue(f.Pod.Key, out var last) && last == f.Message) return;
+            _unschedulable[f.Pod.Key] = f.Message;
+            await GrainFactory.GetGrain<IPodGrain>(f.Pod.Key.GrainKey).MarkUnschedulable(f.Message);
+            await EventRecorder.Record(GrainFactory, f.Pod.Pod, Kinds.Pod, EventRecorder.Warning, "FailedScheduling", f.Message, Component);
+        }));
+    }
+
+    static NodeInfo WithPod(NodeInfo n, PodInfo p)
+    {
+        var byOwner = new Dictionary<string, int>(n.PodsByOwner);
+        if (p.OwnerUid != null) byOwner[p.OwnerUid] = byOwner.GetValueOrDefault(p.OwnerUid) + 1;
+        return n with { RequestedMilliCpu = n.RequestedMilliCpu + p.MilliCpu, RequestedMemory = n.RequestedMemory + p.Memory, PodCount = n.PodCount + 1, PodsByOwner = byOwner };
+    }
+
+    async Task<List<NodeInfo>> Snapshot()
+    {
+        var list = await GrainFactory.Index("Node", "").List(new ListRequest());
+        var byNode = _placed.Values.GroupBy(p => p.Node).ToDictionary(g => g.Key, g => g.ToList());
+        var result = new List<NodeInfo>();
+        foreach (var json in list.Items)
+        {
+            var n = Objects.FromJson<V1Node>(json);
+            if (n.Metadata.DeletionTimestamp != null) continue;
+            var placed = byNode.GetValueOrDefault(n.Metadata.Name) ?? [];
+            var alloc = n.Status?.Allocatable ?? n.Status?.Capacity ?? new Dictionary<string, ResourceQuantity>();
+            result.Add(new NodeInfo(
+                n.Metadata.Name,
+                n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true,
+                n.Spec?.Unschedulable == true,
+                (IReadOnlyDictionary<string, string>?)n.Metadata.Labels?.ToDictionary() ?? new Dictionary<string, string>(),
+                n.Spec?.Taints?.ToList() ?? [],
+                alloc.TryGetValue("cpu", out var cpu) ? (long)(cpu.ToDecimal() * 1000m) : 0,
+                alloc.TryGetValue("memory", out var mem) ? (long)mem.ToDecimal() : 0,
+                alloc.TryGetValue("pods", out var pods) ? (int)pods.ToDecimal() : 110,
+                placed.Sum(p => p.MilliCpu), placed.Sum(p => p.Memory), placed.Count,
+                placed.Where(p => p.OwnerUid != null).GroupBy(p => p.OwnerUid!).ToDictionary(g => g.Key, g => g.Count())));
+        }
+        return result;
+    }
+}

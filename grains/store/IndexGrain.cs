@@ -1,0 +1,247 @@
+using System.Text;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Grains.Store;
+
+/// <summary>
+/// List and watch for one kind in one namespace. See <see cref="IIndexGrain"/> for the contract.
+/// resourceVersions are max(last+1, microseconds since the epoch): strictly increasing within the index and still
+/// increasing after a restart without persisting a counter. The change log starts empty on activation; a watch
+/// from a version older than the log answers Gone (HTTP 410), as Kubernetes does after compaction.
+/// </summary>
+public sealed class IndexGrain(IObjectCatalog catalog, ILogger<IndexGrain> logger) : Grain, IIndexGrain
+{
+    const int LogCapacity = 50_000;
+    const int MaxEventsPerWatchCall = 2_000;
+    static readonly TimeSpan PendingTimeout = TimeSpan.FromSeconds(5);
+
+    sealed record Entry(long Rv, string Json, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<string> Owners);
+    sealed record LogEntry(string Type, long Rv, string Json, Entry? Old, Entry? New);
+
+    readonly SortedDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    readonly Dictionary<string, HashSet<string>> _byOwner = new();
+    readonly List<LogEntry> _log = [];
+    readonly SortedDictionary<long, DateTime> _pending = new();
+    readonly Dictionary<long, IndexChange> _held = new();
+    List<TaskCompletionSource> _waiters = [];
+    long _last, _released, _floor;
+    KindInfo _kind = null!;
+    string _ns = "";
+
+    public override async Task OnActivateAsync(CancellationToken ct)
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/');
+        _kind = Kinds.ByKind(key[..slash]) ?? throw new InvalidOperationException($"unknown kind in index key {key}");
+        _ns = key[(slash + 1)..];
+        var items = await catalog.ScanAsync(_kind.Kind, _ns, ct);
+        foreach (var json in items)
+        {
+            try
+            {
+                var c = IndexFields.FromJson(_kind, json);
+                Put(c);
+                _last = Math.Max(_last, c.ResourceVersion);
+            }
+            catch (Exception e) { logger.LogError(e, "skipping an unreadable stored {Kind} in {Ns}", _kind.Kind, _ns); }
+        }
+        _last = Math.Max(_last, NowMicros() - 1);
+        _released = _floor = _last;
+    }
+
+    static long NowMicros() => DateTime.UtcNow.Ticks / 10 - 62135596800000000L;
+
+    public Task<long> Allocate()
+    {
+        var rv = Math.Max(_last + 1, NowMicros());
+        _last = rv;
+        _pending[rv] = DateTime.UtcNow;
+        return Task.FromResult(rv);
+    }
+
+    public Task Publish(IndexChange change)
+    {
+        if (_pending.ContainsKey(change.ResourceVersion)) _held[change.ResourceVersion] = change;
+        else logger.LogWarning("late publish of {Kind} {Name} at {Rv} ignored: it was abandoned", _kind.Kind, change.Name, change.ResourceVersion);
+        Release();
+        return Task.CompletedTask;
+    }
+
+    public Task Abandon(long resourceVersion)
+    {
+        _pending.Remove(resourceVersion);
+        _held.Remove(resourceVersion);
+        Release();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Moves published changes to the log in resourceVersion order; a version never published times out.</summary>
+    void Release()
+    {
+        var released = false;
+        while (_pending.Count > 0)
+        {
+            var (rv, at) = _pending.First();
+            if (_held.Remove(rv, out var change))
+            {
+                _pending.Remove(rv);
+                Apply(change);
+                released = true;
+            }
+            else if (DateTime.UtcNow - at > PendingTimeout)
+            {
+                logger.LogWarning("resourceVersion {Rv} of {Kind}/{Ns} was never published; skipping it", rv, _kind.Kind, _ns);
+                _pending.Remove(rv);
+            }
+            else break;
+        }
+        if (_pending.Count > 0 && _held.Count > 0)
+            this.RegisterGrainTimer(() => { Release(); return Task.CompletedTask; },
+                new GrainTimerCreationOptions(PendingTimeout, Timeout.InfiniteTimeSpan) { Interleave = false });
+        if (released)
+        {
+            var waiters = _waiters;
+            _waiters = [];
+            foreach (var w in waiters) w.TrySetResult();
+        }
+    }
+
+    void Apply(IndexChange c)
+    {
+        _entries.TryGetValue(c.Name, out var old);
+        Entry? now = null;
+        if (c.Type == WatchTypes.Deleted) Drop(c.Name);
+        else now = Put(c);
+        _released = c.ResourceVersion;
+        _log.Add(new LogEntry(c.Type, c.ResourceVersion, c.Json, old, now));
+        if (_log.Count > LogCapacity)
+        {
+            var cut = _log.Count - LogCapacity * 3 / 4;
+            _floor = _log[cut - 1].Rv;
+            _log.RemoveRange(0, cut);
+        }
+    }
+
+    Entry Put(IndexChange c)
+    {
+        Drop(c.Name);
+        var e = new Entry(c.ResourceVersion, c.Json, c.Labels, c.Fields, c.OwnerUids);
+        _entries[c.Name] = e;
+        foreach (var o in c.OwnerUids)
+        {
+            if (!_byOwner.TryGetValue(o, out var set)) _byOwner[o] = set = [];
+            set.Add(c.Name);
+        }
+        return e;
+    }
+
+    void Drop(string name)
+    {
+        if (!_entries.Remove(name, out var e)) return;
+        foreach (var o in e.Owners)
+            if (_byOwner.TryGetValue(o, out var set) && set.Remove(name) && set.Count == 0) _byOwner.Remove(o);
+    }
+
+    public Task<ListResult> List(ListRequest request)
+    {
+        var labels = LabelSelector.Parse(request.LabelSelector);
+        var fields = FieldSelector.Parse(request.FieldSelector);
+        string? after = null;
+        if (!string.IsNullOrEmpty(request.Continue))
+        {
+            try { after = Encoding.UTF8.GetString(Convert.FromBase64String(request.Continue)); }
+            catch (FormatException) { throw new ArgumentException("continue key is not valid: illegal base64 data"); }
+        }
+        var items = new List<string>();
+        string? lastName = null;
+        long remaining = 0;
+        foreach (var (name, e) in _entries)
+        {
+            if (after != null && string.CompareOrdinal(name, after) <= 0) continue;
+            if (!labels.Matches(e.Labels) || !fields.Matches(e.Fields)) continue;
+            if (request.Limit > 0 && items.Count >= request.Limit) { remaining++; continue; }
+            items.Add(e.Json);
+            lastName = name;
+        }
+        string? cont = remaining > 0 && lastName != null ? Convert.ToBase64String(Encoding.UTF8.GetBytes(lastName)) : null;
+        return Task.FromResult(new ListResult(items, _released, cont, remaining > 0 ? remaining : null));
+    }
+
+    public async Task<WatchResult> Watch(WatchRequest request)
+    {
+        var labels = LabelSelector.Parse(request.LabelSelector);
+        var fields = FieldSelector.Parse(request.FieldSelector);
+        var deadline = DateTime.UtcNow + request.MaxWait;
+        var from = request.FromVersion;
+        while (true)
+        {
+            if (from < _floor) return new WatchResult([], _released, true);
+            var events = Collect(from, labels, fields, out var scannedTo);
+            if (events.Count > 0) return new WatchResult(events, scannedTo, false);
+            from = Math.Max(from, scannedTo);
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) return new WatchResult([], Math.Max(from, _released), false);
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add(tcs);
+            await Task.WhenAny(tcs.Task, Task.Delay(left));
+        }
+    }
+
+    List<WatchEvent> Collect(long from, LabelSelector labels, FieldSelector fields, out long scannedTo)
+    {
+        var result = new List<WatchEvent>();
+        scannedTo = from;
+        var i = FirstAfter(from);
+        for (; i < _log.Count && result.Count < MaxEventsPerWatchCall; i++)
+        {
+            var l = _log[i];
+            scannedTo = l.Rv;
+            var oldMatch = l.Old != null && labels.Matches(l.Old.Labels) && fields.Matches(l.Old.Fields);
+            var newMatch = l.New != null && labels.Matches(l.New.Labels) && fields.Matches(l.New.Fields);
+            switch (l.Type)
+            {
+                case WatchTypes.Deleted when oldMatch || (l.Old == null):
+                    result.Add(new WatchEvent(WatchTypes.Deleted, l.Rv, l.Json)); break;
+                case WatchTypes.Added when newMatch:
+                    result.Add(new WatchEvent(WatchTypes.Added, l.Rv, l.Json)); break;
+                case WatchTypes.Modified when newMatch:
+                    result.Add(new WatchEvent(oldMatch ? WatchTypes.Modified : WatchTypes.Added, l.Rv, l.Json)); break;
+                case WatchTypes.Modified when oldMatch:
+                    result.Add(new WatchEvent(WatchTypes.Deleted, l.Rv, l.Json)); break;
+            }
+        }
+        return result;
+    }
+
+    int FirstAfter(long rv)
+    {
+        int lo = 0, hi = _log.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (_log[mid].Rv <= rv) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    public Task<IReadOnlyList<string>> ByOwner(string ownerUid)
+    {
+        IReadOnlyList<string> r = _byOwner.TryGetValue(ownerUid, out var names)
+            ? names.Select(n => _entries[n].Json).ToList()
+            : [];
+        return Task.FromResult(r);
+    }
+
+    public async Task<int> ReconcileAll()
+    {
+        var n = 0;
+        foreach (var name in _entries.Keys.ToList())
+        {
+            await GrainFactory.For(new ObjectKey(_kind.Kind, _ns, name)).Reconcile();
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,416 @@
+using Cluster.Grains.Admission;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Grains.Store;
+
+/// <summary>
+/// The store half of every object grain: admission, resourceVersion and generation, optimistic concurrency,
+/// persistence, index publication, finalizers and deletion. Kinds with a controller override
+/// <see cref="ReconcileAsync"/>; a change schedules it at once and a reminder re-runs it as a safety net.
+/// </summary>
+public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    public const string StorageName = "objects";
+    const string ReminderName = "reconcile";
+
+    readonly IPersistentState<ObjectRecord> _state;
+    protected readonly ILogger Logger;
+    protected ObjectKey Key = null!;
+    protected KindInfo Kind = null!;
+    protected T? Current;
+    protected string? CurrentJson;
+
+    IGrainTimer? _reconcileTimer;
+    bool _reconcileRunning, _reconcileAgain;
+    int _failures;
+
+    protected ObjectGrain(IPersistentState<ObjectRecord> state, ILogger logger) { _state = state; Logger = logger; }
+
+    /// <summary>True for kinds whose grain is a controller (Deployment, ReplicaSet, Pod, ...).</summary>
+    protected virtual bool IsController => false;
+    protected virtual TimeSpan ReminderPeriod => TimeSpan.FromMinutes(1);
+    /// <summary>Controllers keep a durable reminder as their safety net; pods (many, cheap) rely on their owners and node instead.</summary>
+    protected virtual bool UsesReminder => IsController;
+
+    public override Task OnActivateAsync(CancellationToken ct)
+    {
+        Key = ObjectKey.Parse(this.GetPrimaryKeyString());
+        Kind = Kinds.ByKind(Key.Kind) ?? throw new InvalidOperationException($"unknown kind {Key.Kind}");
+        if (_state.State.Json is { } json)
+        {
+            Current = (T)Kind.Deserialize(json);
+            CurrentJson = json;
+            if (IsController) ScheduleReconcile();
+        }
+        return Task.CompletedTask;
+    }
+
+    protected IIndexGrain Index => GrainFactory.Index(Kind.Kind, Key.Namespace);
+
+    public Task<ApiResult> Get() =>
+        Task.FromResult(CurrentJson == null ? ApiResult.NotFound(Kind, Key.Name) : ApiResult.Success(CurrentJson));
+
+    // ---------------------------------------------------------------- writes
+
+    public async Task<ApiResult> Create(string json, WriteOptions options)
+    {
+        if (Current != null) return ApiResult.AlreadyExists(Kind, Key.Name);
+        var (obj, err) = Admit(json);
+        if (err != null) return err;
+        var o = (T)obj!;
+        if (Kind.Namespaced && await CheckNamespace(creating: true) is { } nsErr) return nsErr;
+        var m = o.Metadata;
+        m.Uid = Guid.NewGuid().ToString();
+        m.CreationTimestamp = Objects.Now();
+        m.Generation = 1;
+        m.DeletionTimestamp = null;
+        m.DeletionGracePeriodSeconds = null;
+        m.ResourceVersion = null;
+        if (await OnCreating(o) is { } hookErr) return hookErr;
+        return await Commit(o, WatchTypes.Added, options, 201);
+    }
+
+    public async Task<ApiResult> Update(string json, WriteOptions options)
+    {
+        if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
+        var (obj, err) = Admit(json);
+        if (err != null) return err;
+        var o = (T)obj!;
+        if (!string.IsNullOrEmpty(o.Metadata.ResourceVersion) && o.Metadata.ResourceVersion != Current.Metadata.ResourceVersion)
+            return ApiResult.Conflict(Kind, Key.Name, "the object has been modified; please apply your changes to the latest version and try again");
+        if (!string.IsNullOrEmpty(o.Metadata.Uid) && o.Metadata.Uid != Current.Metadata.Uid)
+            return ApiResult.Conflict(Kind, Key.Name, $"Precondition failed: UID in precondition: {o.Metadata.Uid}, UID in object meta: {Current.Metadata.Uid}");
+        CarryOver(o, keepStatus: true);
+        return await CommitUpdate(o, options);
+    }
+
+    public async Task<ApiResult> Apply(string json, WriteOptions options)
+    {
+        if (Current == null) return await Create(json, options);
+        var (obj, err) = Admit(json);
+        if (err != null) return err;
+        var o = (T)obj!;
+        // What a manifest does not say is kept: status always; owner references and finalizers when absent.
+        o.Metadata.OwnerReferences ??= Current.Metadata.OwnerReferences;
+        o.Metadata.Finalizers ??= Current.Metadata.Finalizers;
+        CarryOver(o, keepStatus: true);
+        if (Objects.SameJson(WithoutVolatile(o), WithoutVolatile(Current)))
+            return new ApiResult(200, "Unchanged", null, CurrentJson);
+        return await CommitUpdate(o, options);
+    }
+
+    public async Task<ApiResult> UpdateStatus(string json, WriteOptions options)
+    {
+        if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
+        var (obj, err) = Decoder.Decode(json, Kind);
+        if (err != null) return err;
+        var o = (T)obj!;
+        if (!string.IsNullOrEmpty(o.Metadata.ResourceVersion) && o.Metadata.ResourceVersion != Current.Metadata.ResourceVersion)
+            return ApiResult.Conflict(Kind, Key.Name, "the object has been modified; please apply your changes to the latest version and try again");
+        var next = Objects.Clone(Current);
+        SetStatus(next, GetStatus(o));
+        return await Commit(next, WatchTypes.Modified, options, 200);
+    }
+
+    /// <summary>Writes a changed copy of the current object from inside the grain (controllers, subresources).</summary>
+    protected async Task<ApiResult> Mutate(Func<T, bool> change, bool specChange = false)
+    {
+        if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
+        var next = Objects.Clone(Current);
+        if (!change(next)) return ApiResult.Success(CurrentJson!);
+        if (specChange)
+        {
+            Defaults.Apply(next);
+            var errors = Validator.Validate(next, Kind);
+            if (errors.Count > 0) return ApiResult.Invalid(Kind, Key.Name, errors);
+            if (!Objects.SameJson(GetSpec(next), GetSpec(Current))) next.Metadata.Generation = (Current.Metadata.Generation ?? 1) + 1;
+        }
+        return await Commit(next, WatchTypes.Modified, WriteOptions.Default, 200);
+    }
+
+    async Task<ApiResult> CommitUpdate(T o, WriteOptions options)
+    {
+        if (!Objects.SameJson(GetSpec(o), GetSpec(Current!)))
+            o.Metadata.Generation = (Current!.Metadata.Generation ?? 1) + 1;
+        if (Current!.Metadata.DeletionTimestamp != null && (o.Metadata.Finalizers?.Count ?? 0) == 0 && !NeedsGracefulStop(Current))
+        {
+            // The last finalizer is gone: finish the deletion.
+            Current = o;
+            return await Remove(options.DryRun);
+        }
+        return await Commit(o, WatchTypes.Modified, options, 200);
+    }
+
+    void CarryOver(T o, bool keepStatus)
+    {
+        var m = o.Metadata; var c = Current!.Metadata;
+        m.Uid = c.Uid;
+        m.CreationTimestamp = c.CreationTimestamp;
+        m.Generation = c.Generation;
+        m.DeletionTimestamp = c.DeletionTimestamp;
+        m.DeletionGracePeriodSeconds = c.DeletionGracePeriodSeconds;
+        m.ManagedFields = c.ManagedFields;
+        if (keepStatus) SetStatus(o, GetStatus(Current));
+        CarrySpec(o, Current);
+    }
+
+    static T WithoutVolatile(T o)
+    {
+        var c = Objects.Clone(o);
+        c.Metadata.ResourceVersion = null;
+        return c;
+    }
+
+    (IKubernetesObject<V1ObjectMeta>?, ApiResult?) Admit(string json)
+    {
+        var (obj, err) = Decoder.Decode(json, Kind);
+        if (err != null) return (null, err);
+        var m = obj!.Metadata;
+        if (string.IsNullOrEmpty(m.Name)) m.Name = Key.Name;
+        if (m.Name != Key.Name)
+            return (null, ApiResult.BadRequest($"the name of the object ({m.Name}) does not match the name on the URL ({Key.Name})"));
+        if (Kind.Namespaced)
+        {
+            if (string.IsNullOrEmpty(m.NamespaceProperty)) m.NamespaceProperty = Key.Namespace;
+            if (m.NamespaceProperty != Key.Namespace)
+                return (null, ApiResult.BadRequest("the namespace of the provided object does not match the namespace sent on the request"));
+        }
+        else m.NamespaceProperty = null;
+        obj.ApiVersion = Kind.ApiVersion;
+        obj.Kind = Kind.Kind;
+        Defaults.Apply(obj);
+        var errors = Validator.Validate(obj, Kind);
+        if (errors.Count > 0) return (null, ApiResult.Invalid(Kind, Key.Name, errors));
+        return (obj, null);
+    }
+
+    async Task<ApiResult?> CheckNamespace(bool creating)
+    {
+        var ns = await GrainFactory.GetGrain<INamespaceGrain>(new ObjectKey("Namespace", "", Key.Namespace).GrainKey).Get();
+        if (!ns.Ok) return new ApiResult(404, "NotFound", $"namespaces \"{Key.Namespace}\" not found", null);
+        if (creating && ns.Json!.Contains("\"deletionTimestamp\""))
+            return new ApiResult(403, "Forbidden",
+                $"{Kind.Plural} \"{Key.Name}\" is forbidden: unable to create new content in namespace {Key.Namespace} because it is being terminated", null);
+        return null;
+    }
+
+    /// <summary>Allocates a resourceVersion, persists, publishes to the index, then runs the after-commit hooks.</summary>
+    protected async Task<ApiResult> Commit(T o, string type, WriteOptions options, int code)
+    {
+        var index = Index;
+        var rv = await index.Allocate();
+        o.Metadata.ResourceVersion = rv.ToString();
+        var json = Objects.ToJson(o);
+        if (options.DryRun) { await index.Abandon(rv); return ApiResult.Success(json, code); }
+        var previous = _state.State.Json;
+        _state.State.Json = json;
+        try { await _state.WriteStateAsync(); }
+        catch (Exception e)
+        {
+            _state.State.Json = previous;
+            await index.Abandon(rv);
+            Logger.LogError(e, "persisting {Key} failed", Key);
+            return ApiResult.Unavailable($"storage is unavailable, retry: {e.Message}");
+        }
+        var old = Current;
+        Current = o;
+        CurrentJson = json;
+        await index.Publish(ToChange(type, o, json, rv));
+        await AfterCommit(old, o);
+        if (IsController)
+        {
+            if (type == WatchTypes.Added && UsesReminder) await EnsureReminder();
+            ScheduleReconcile();
+        }
+        await NotifyOwner(o);
+        return ApiResult.Success(json, code);
+    }
+
+    static IndexChange ToChange(string type, T o, string json, long rv) => IndexFields.Change(type, o, json, rv);
+
+    /// <summary>Tells the owning controller (same namespace) that a dependent changed: it only enqueues.</summary>
+    async Task NotifyOwner(T o)
+    {
+        var owner = Objects.ControllerOf(o.Metadata);
+        if (owner == null || Kinds.ByKind(owner.Kind) is not { } ok || !ok.Namespaced) return;
+        await GrainFactory.For(new ObjectKey(owner.Kind, Key.Namespace, owner.Name)).Reconcile();
+    }
+
+    // ---------------------------------------------------------------- deletion
+
+    public async Task<ApiResult> Delete(DeleteOptions options)
+    {
+        if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
+        var m = Current.Metadata;
+        if (options.PreconditionResourceVersion is { } prv && prv != m.ResourceVersion)
+            return ApiResult.Conflict(Kind, Key.Name, $"Precondition failed: ResourceVersion in precondition: {prv}, ResourceVersion in object meta: {m.ResourceVersion}");
+        if (options.PreconditionUid is { } puid && puid != m.Uid)
+            return ApiResult.Conflict(Kind, Key.Name, $"Precondition failed: UID in precondition: {puid}, UID in object meta: {m.Uid}");
+        if (options.DryRun) return ApiResult.Success(CurrentJson!);
+
+        var policy = options.PropagationPolicy ?? DefaultPropagation;
+        var graceful = GracefulDeletion(options);
+        var hasFinalizers = (m.Finalizers?.Count ?? 0) > 0;
+        if (policy == "Orphan") await OrphanDependents();
+        if (hasFinalizers || graceful is > 0)
+        {
+            if (m.DeletionTimestamp != null && graceful is null or > 0 && !hasFinalizers) return ApiResult.Success(CurrentJson!);
+            if (m.DeletionTimestamp != null && hasFinalizers) return ApiResult.Success(CurrentJson!);
+            var next = Objects.Clone(Current);
+            next.Metadata.DeletionTimestamp = Objects.Now().AddSeconds(graceful ?? 0);
+            next.Metadata.DeletionGracePeriodSeconds = graceful ?? 0;
+            var r = await Commit(next, WatchTypes.Modified, WriteOptions.Default, 200);
+            if (policy != "Orphan") await DeleteDependents(policy);
+            await OnTerminating();
+            return r;
+        }
+        var result = await Remove(false);
+        if (policy != "Orphan") await DeleteDependents(policy);
+        return result;
+    }
+
+    /// <summary>Kubernetes' default propagation for a DELETE without options: background.</summary>
+    protected virtual string DefaultPropagation => "Background";
+
+    /// <summary>Seconds of graceful termination this deletion needs (pods on a node), or null for none.</summary>
+    protected virtual long? GracefulDeletion(DeleteOptions options) => null;
+    protected virtual bool NeedsGracefulStop(T o) => false;
+    protected virtual Task OnTerminating() => Task.CompletedTask;
+
+    /// <summary>Removes the object for good: clears state and publishes DELETED.</summary>
+    protected async Task<ApiResult> Remove(bool dryRun)
+    {
+        var gone = Objects.Clone(Current!);
+        var index = Index;
+        var rv = await index.Allocate();
+        gone.Metadata.ResourceVersion = rv.ToString();
+        var json = Objects.ToJson(gone);
+        if (dryRun) { await index.Abandon(rv); return ApiResult.Success(json); }
+        try { await _state.ClearStateAsync(); }
+        catch (Exception e)
+        {
+            await index.Abandon(rv);
+            Logger.LogError(e, "deleting {Key} failed", Key);
+            return ApiResult.Unavailable($"storage is unavailable, retry: {e.Message}");
+        }
+        _state.State.Json = null;
+        Current = null;
+        CurrentJson = null;
+        await index.Publish(ToChange(WatchTypes.Deleted, gone, json, rv));
+        await OnRemoved(gone);
+        await NotifyOwner(gone);
+        if (UsesReminder) await DropReminder();
+        _reconcileTimer?.Dispose();
+        _reconcileTimer = null;
+        DeactivateOnIdle();
+        return ApiResult.Success(json);
+    }
+
+    async Task DeleteDependents(string policy)
+    {
+        var uid = Current?.Metadata.Uid;
+        if (uid == null || !Kind.Namespaced && Kind.Kind != "Namespace" && Kind.Kind != "Node") return;
+        await GrainFactory.GetGrain<Controllers.GarbageCollection.IGarbageCollectorGrain>(0)
+            .OwnerDeleted(Key.Kind == "Namespace" ? Key.Name : Key.Namespace, uid, policy == "Foreground" ? "Background" : policy);
+    }
+
+    async Task OrphanDependents()
+    {
+        var uid = Current?.Metadata.Uid;
+        if (uid == null || !Kind.Namespaced) return;
+        await GrainFactory.GetGrain<Controllers.GarbageCollection.IGarbageCollectorGrain>(0).Orphan(Key.Namespace, uid);
+    }
+
+    /// <summary>Drops the owner reference to the given uid (used when an owner is deleted with propagation Orphan).</summary>
+    public async Task<ApiResult> DropOwner(string ownerUid) => await Mutate(o =>
+    {
+        var refs = o.Metadata.OwnerReferences;
+        if (refs == null || refs.All(r => r.Uid != ownerUid)) return false;
+        o.Metadata.OwnerReferences = refs.Where(r => r.Uid != ownerUid).ToList();
+        if (o.Metadata.OwnerReferences.Count == 0) o.Metadata.OwnerReferences = null;
+        return true;
+    });
+
+    // ---------------------------------------------------------------- controller wiring
+
+    public Task Reconcile()
+    {
+        ScheduleReconcile();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs the controller soon; coalesces bursts of triggers into one run.</summary>
+    protected void ScheduleReconcile(TimeSpan? delay = null)
+    {
+        if (!IsController || Current == null) return;
+        if (_reconcileRunning) { _reconcileAgain = true; return; }
+        if (_reconcileTimer != null && delay != null) return;
+        _reconcileTimer?.Dispose();
+        _reconcileTimer = this.RegisterGrainTimer(RunReconcile,
+            new GrainTimerCreationOptions(delay ?? TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
+    }
+
+    async Task RunReconcile(CancellationToken ct)
+    {
+        _reconcileTimer?.Dispose();
+        _reconcileTimer = null;
+        if (Current == null) return;
+        _reconcileRunning = true;
+        TimeSpan? requeue = null;
+        try
+        {
+            requeue = await ReconcileAsync();
+            _failures = 0;
+        }
+        catch (Exception e)
+        {
+            _failures++;
+            requeue = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(_failures, 8))));
+            Logger.LogWarning(e, "reconcile of {Key} failed; retrying in {Delay}", Key, requeue);
+        }
+        finally { _reconcileRunning = false; }
+        if (_reconcileAgain) { _reconcileAgain = false; ScheduleReconcile(); }
+        else if (requeue is { } d) ScheduleReconcile(d);
+    }
+
+    /// <summary>The controller: read desired and observed state, act, record status. Returns when to run again, if ever.</summary>
+    protected virtual Task<TimeSpan?> ReconcileAsync() => Task.FromResult<TimeSpan?>(null);
+
+    async Task EnsureReminder()
+    {
+        try { await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod); }
+        catch (Exception e) { Logger.LogWarning(e, "registering the reconcile reminder of {Key} failed", Key); }
+    }
+
+    async Task DropReminder()
+    {
+        try
+        {
+            var r = await this.GetReminder(ReminderName);
+            if (r != null) await this.UnregisterReminder(r);
+        }
+        catch (Exception e) { Logger.LogDebug(e, "dropping the reminder of {Key} failed", Key); }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (Current == null) { await DropReminder(); return; }
+        ScheduleReconcile();
+    }
+
+    // ---------------------------------------------------------------- per-kind hooks
+
+    protected virtual Task<ApiResult?> OnCreating(T o) => Task.FromResult<ApiResult?>(null);
+    protected virtual Task AfterCommit(T? old, T current) => Task.CompletedTask;
+    protected virtual Task OnRemoved(T gone) => Task.CompletedTask;
+    /// <summary>Fields of the spec that users cannot change and the server keeps (e.g. a pod's nodeName, a service's clusterIP).</summary>
+    protected virtual void CarrySpec(T next, T current) { }
+
+    protected virtual object? GetSpec(T o) => o.GetType().GetProperty("Spec")?.GetValue(o);
+    protected virtual object? GetStatus(T o) => o.GetType().GetProperty("Status")?.GetValue(o);
+    protected virtual void SetStatus(T o, object? status) => o.GetType().GetProperty("Status")?.SetValue(o, status);
+}

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using Cluster.Interfaces.Api;
+using k8s;
+using k8s.Models;
+
+namespace Cluster.Grains.Store;
+
+/// <summary>Small helpers over the KubernetesClient models.</summary>
+public static class Objects
+{
+    public static string ToJson(object o) => KubernetesJson.Serialize(o);
+    public static T FromJson<T>(string json) => KubernetesJson.Deserialize<T>(json);
+    public static T Clone<T>(T o) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(o!));
+
+    /// <summary>Timestamps as Kubernetes writes them: UTC, whole seconds.</summary>
+    public static DateTime Now() { var n = DateTime.UtcNow; return new DateTime(n.Ticks - n.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc); }
+
+    public static V1OwnerReference? ControllerOf(V1ObjectMeta m) => m.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
+
+    public static V1OwnerReference OwnerReference(IKubernetesObject<V1ObjectMeta> owner, KindInfo kind) => new()
+    {
+        ApiVersion = kind.ApiVersion, Kind = kind.Kind, Name = owner.Metadata.Name, Uid = owner.Metadata.Uid,
+        Controller = true, BlockOwnerDeletion = true,
+    };
+
+    /// <summary>Structural equality of two model values through their JSON (null == missing).</summary>
+    public static bool SameJson(object? a, object? b)
+    {
+        var ja = a == null ? null : JsonNode.Parse(KubernetesJson.Serialize(a));
+        var jb = b == null ? null : JsonNode.Parse(KubernetesJson.Serialize(b));
+        return JsonNode.DeepEquals(ja, jb);
+    }
+
+    public static long Rv(V1ObjectMeta m) => long.TryParse(m.ResourceVersion, out var v) ? v : 0;
+}

@@ -1,0 +1,72 @@
+using Cluster.Grains.Nodes;
+using Cluster.Grains.Runtime;
+using Cluster.Grains.Runtime.Docker;
+using Cluster.Grains.Scheduling;
+using Cluster.Silo.Agents;
+using Cluster.Silo.Hosting;
+using Cluster.Silo.Http;
+using Orleans.Dashboard;
+
+// A silo: one machine's member of the cluster. It hosts grains, this machine's node agent, and the HTTP port
+// (health, version, the Orleans dashboard; the Kubernetes API comes next).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables("CLUSTER_");
+builder.Configuration.AddCommandLine(args, SiloSettings.Switches);
+var settings = new SiloSettings();
+builder.Configuration.GetSection("Cluster").Bind(settings);
+// CLUSTER_NODE_NAME style variables map onto the same settings.
+foreach (var (sw, key) in SiloSettings.Switches)
+{
+    var env = Environment.GetEnvironmentVariable("CLUSTER_" + sw[2..].Replace('-', '_').ToUpperInvariant());
+    if (env != null && !args.Any(a => a == sw || a.StartsWith(sw + "="))) builder.Configuration[key] = env;
+}
+builder.Configuration.GetSection("Cluster").Bind(settings);
+
+var problems = settings.Problems().ToList();
+if (problems.Count > 0)
+{
+    foreach (var p in problems) Console.Error.WriteLine($"cluster-silo: {p}");
+    return 2;
+}
+Directory.CreateDirectory(settings.ResolvedDataDir);
+
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
+builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton<NodeAgentRegistry>();
+builder.Services.AddSingleton<IContainerRuntime>(sp => NodeAgentHost.CreateRuntime(settings, sp));
+builder.Services.Configure<SchedulerOptions>(o => o.Strategy = settings.Scheduler);
+builder.WebHost.UseUrls($"http://{settings.ApiAddress}:{settings.ApiPort}");
+
+builder.UseOrleans(silo =>
+{
+    OrleansSetup.Configure(silo, settings);
+    silo.AddDashboard();
+});
+builder.Services.AddHostedService<Bootstrap>();
+builder.Services.AddHostedService<NodeAgentHost>();
+
+var app = builder.Build();
+
+// Fail fast, in one line, when the container engine is not there.
+if (app.Services.GetRequiredService<IContainerRuntime>() is DockerRuntime docker && await docker.ProbeAsync(CancellationToken.None) is { } why)
+{
+    Console.Error.WriteLine($"cluster-silo: no Docker Engine answers at {docker.Endpoint} ({why}); start one (scripts/ensure-docker.sh), point --docker-host or DOCKER_HOST at it, or run with --runtime simulated");
+    return 1;
+}
+
+var started = false;
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    started = true;
+    var baseUrl = $"http://{settings.ApiAddress}:{settings.ApiPort}";
+    app.Logger.LogInformation("cluster silo {Node} ready: API {Url}, health {Url}/healthz, dashboard {Url}/dashboard, gateway 127.0.0.1:{Gateway}, data {Data}",
+        settings.NodeName, baseUrl, baseUrl, baseUrl, settings.GatewayPort, settings.Redis != null ? $"redis {settings.Redis}" : settings.ResolvedDataDir);
+});
+HealthEndpoints.Map(app, () => started);
+app.MapOrleansDashboard(routePrefix: "/dashboard");
+await app.RunAsync();
+return 0;

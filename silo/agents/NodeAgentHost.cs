@@ -1,0 +1,37 @@
+using Cluster.Grains.Nodes;
+using Cluster.Grains.Runtime;
+using Cluster.Grains.Runtime.Docker;
+using Cluster.Grains.Runtime.Simulated;
+using Cluster.Silo.Hosting;
+
+namespace Cluster.Silo.Agents;
+
+/// <summary>Starts this silo's node agent(s) once the silo runs: one Docker-backed node, or N simulated ones.</summary>
+public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runtime, IGrainFactory grains, NodeAgentRegistry registry,
+    ILoggerFactory loggers) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var options = new NodeAgentOptions { HeartbeatPeriod = TimeSpan.FromSeconds(settings.HeartbeatSeconds) };
+        var names = settings.Runtime == "simulated" && settings.SimulatedNodes > 1
+            ? Enumerable.Range(0, settings.SimulatedNodes).Select(i => $"{settings.NodeName}-{i}").ToList()
+            : [settings.NodeName];
+        // Register nodes a few at a time: thousands of simulated nodes must not flood the silo at start.
+        foreach (var chunk in names.Chunk(64))
+            await Task.WhenAll(chunk.Select(async name =>
+            {
+                var agent = new NodeAgent(name, runtime, grains, options, loggers.CreateLogger($"NodeAgent.{name}"));
+                await agent.StartAsync(ct);
+                registry.Add(agent);
+            }));
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        foreach (var a in registry.All) await a.DisposeAsync();
+    }
+
+    public static IContainerRuntime CreateRuntime(SiloSettings s, IServiceProvider sp) => s.Runtime == "simulated"
+        ? new SimulatedRuntime(TimeSpan.FromMilliseconds(s.SimulatedStartDelayMs))
+        : new DockerRuntime(s.DockerHost, sp.GetRequiredService<ILogger<DockerRuntime>>());
+}

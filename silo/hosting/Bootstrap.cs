@@ -1,0 +1,36 @@
+using Cluster.Grains.Controllers.GarbageCollection;
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using k8s.Models;
+
+namespace Cluster.Silo.Hosting;
+
+/// <summary>
+/// On start: the built-in namespaces exist, and every controller is poked once so that work interrupted by a
+/// crash or a stop resumes at once (reminders re-run it too, but only at their next tick).
+/// </summary>
+public sealed class Bootstrap(IGrainFactory grains, ILogger<Bootstrap> logger) : IHostedService
+{
+    public static readonly string[] BuiltInNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        foreach (var ns in BuiltInNamespaces)
+        {
+            var key = new ObjectKey("Namespace", "", ns);
+            var json = Objects.ToJson(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns } });
+            var r = await grains.For(key).Create(json, WriteOptions.Default);
+            if (!r.Ok && r.Reason != "AlreadyExists") logger.LogWarning("creating namespace {Ns} failed: {Message}", ns, r.Message);
+        }
+        var namespaces = (await grains.Index("Namespace", "").List(new ListRequest())).Items.Select(j => Objects.FromJson<V1Namespace>(j).Metadata.Name).ToList();
+        var poked = 0;
+        foreach (var ns in namespaces)
+            foreach (var kind in new[] { "Deployment", "ReplicaSet", "Pod" })
+                poked += await grains.Index(kind, ns).ReconcileAll();
+        await grains.GetGrain<IGarbageCollectorGrain>(0).Sweep();
+        logger.LogInformation("bootstrap done: {Count} controllers resumed", poked);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using Cluster.Grains.Store;
+using Cluster.Silo.Storage;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Cluster.Silo.Hosting;
+
+/// <summary>Orleans configuration shared by the silo and the test clusters: embedded (SQLite) or Redis-backed.</summary>
+public static class OrleansSetup
+{
+    public static void Configure(ISiloBuilder silo, SiloSettings s)
+    {
+        silo.Configure<ClusterOptions>(o => { o.ClusterId = s.ClusterId; o.ServiceId = "cluster"; });
+        silo.Configure<SiloOptions>(o => o.SiloName = s.NodeName);
+        silo.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(10));
+        if (s.Redis is { } redis)
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false;
+            silo.ConfigureEndpoints(IPAddress.Loopback, s.SiloPort, s.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseRedisClustering(o => o.ConfigurationOptions = options);
+            silo.AddRedisObjectStorage(options, ObjectGrain<k8s.Models.V1Pod>.StorageName);
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = options);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(s.SiloPort, s.GatewayPort);
+            var db = Path.Combine(s.ResolvedDataDir, "cluster.db");
+            silo.AddSqliteStorage(db, ObjectGrain<k8s.Models.V1Pod>.StorageName);
+            silo.UseSqliteReminderService();
+        }
+        silo.AddActivityPropagation();
+    }
+}

@@ -1,0 +1,50 @@
+namespace Cluster.Silo.Hosting;
+
+/// <summary>
+/// The silo's settings, from command-line options (--node-name ...), CLUSTER_* environment variables
+/// (CLUSTER_NODE_NAME ...) and appsettings.json, in the usual .NET precedence (command line wins).
+/// </summary>
+public sealed class SiloSettings
+{
+    public string NodeName { get; set; } = Environment.MachineName.ToLowerInvariant();
+    public string? DataDir { get; set; }
+    public int ApiPort { get; set; } = 6443;
+    public string ApiAddress { get; set; } = "127.0.0.1";
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+    public string? Redis { get; set; }
+    public string? DockerHost { get; set; }
+    public string Runtime { get; set; } = "docker";
+    public int SimulatedNodes { get; set; } = 1;
+    public double SimulatedStartDelayMs { get; set; } = 0;
+    public string Scheduler { get; set; } = "fair-share";
+    public string ClusterId { get; set; } = "cluster";
+    public double HeartbeatSeconds { get; set; } = 10;
+
+    public string ResolvedDataDir => DataDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster", NodeName);
+
+    /// <summary>Command-line switches and the settings they set.</summary>
+    public static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--node-name"] = "Cluster:NodeName", ["--data-dir"] = "Cluster:DataDir", ["--api-port"] = "Cluster:ApiPort",
+        ["--api-address"] = "Cluster:ApiAddress", ["--silo-port"] = "Cluster:SiloPort", ["--gateway-port"] = "Cluster:GatewayPort",
+        ["--redis"] = "Cluster:Redis", ["--docker-host"] = "Cluster:DockerHost", ["--runtime"] = "Cluster:Runtime",
+        ["--simulated-nodes"] = "Cluster:SimulatedNodes", ["--simulated-start-delay-ms"] = "Cluster:SimulatedStartDelayMs",
+        ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds",
+    };
+
+    /// <summary>Problems with the settings, each a sentence naming the option.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (Runtime is not ("docker" or "simulated")) yield return $"--runtime must be docker or simulated, not \"{Runtime}\"";
+        if (SimulatedNodes < 1) yield return "--simulated-nodes must be at least 1";
+        if (Runtime == "docker" && SimulatedNodes != 1) yield return "--simulated-nodes needs --runtime simulated";
+        foreach (var (name, port) in new[] { ("--api-port", ApiPort), ("--silo-port", SiloPort), ("--gateway-port", GatewayPort) })
+            if (port is < 1 or > 65535) yield return $"{name} must be a port number (1-65535), not {port}";
+        if (string.IsNullOrWhiteSpace(NodeName) || Grains.Admission.Names.Dns1123Subdomain(NodeName) != null)
+            yield return $"--node-name \"{NodeName}\" is not a valid node name (lowercase letters, digits, '-' and '.')";
+        string? schedulerError = null;
+        try { Grains.Scheduling.Scorers.Strategies.Create(Scheduler); } catch (ArgumentException e) { schedulerError = e.Message; }
+        if (schedulerError != null) yield return "--scheduler: " + schedulerError;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Cluster.Interfaces.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using StackExchange.Redis;
+
+namespace Cluster.Silo.Storage;
+
+/// <summary>
+/// Grain state in Redis, laid out on purpose: key "cluster/object/{Kind}/{namespace}/{name}" (a hash with the
+/// provider's etag and data fields), data as System.Text.Json so that the catalog can scan one kind and namespace
+/// by key prefix and read the objects without Orleans, and renaming a .NET type never breaks stored state.
+/// </summary>
+public static class RedisObjectStorage
+{
+    public const string Prefix = "cluster/object/";
+
+    public static ISiloBuilder AddRedisObjectStorage(this ISiloBuilder silo, ConfigurationOptions options, string name)
+    {
+        silo.AddRedisGrainStorage(name, o =>
+        {
+            o.ConfigurationOptions = options;
+            o.GrainStorageSerializer = new SystemTextJsonStorageSerializer();
+            o.GetStorageKey = (_, grainId) => Prefix + grainId.Key.ToString();
+        });
+        silo.Services.AddSingleton<IObjectCatalog>(_ => new RedisObjectCatalog(options));
+        return silo;
+    }
+}
+
+public sealed class SystemTextJsonStorageSerializer : IGrainStorageSerializer
+{
+    public BinaryData Serialize<T>(T input) => new(JsonSerializer.SerializeToUtf8Bytes(input));
+    public T Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToMemory().Span)!;
+}
+
+/// <summary>Scans the object keys of one kind and namespace (SCAN with a prefix match, then HGET data).</summary>
+public sealed class RedisObjectCatalog(ConfigurationOptions options) : IObjectCatalog, IDisposable
+{
+    readonly Lazy<ConnectionMultiplexer> _redis = new(() => ConnectionMultiplexer.Connect(options.Clone()));
+
+    public async Task<IReadOnlyList<string>> ScanAsync(string kind, string ns, CancellationToken ct = default)
+    {
+        var result = new List<string>();
+        var db = _redis.Value.GetDatabase();
+        foreach (var key in Keys($"{RedisObjectStorage.Prefix}{Escape(kind)}/{Escape(ns)}/*"))
+        {
+            var data = await db.HashGetAsync(key, "data");
+            if (data.IsNullOrEmpty) continue;
+            var rec = JsonSerializer.Deserialize<ObjectRecord>((byte[])data!);
+            if (rec?.Json != null) result.Add(rec.Json);
+        }
+        return result;
+    }
+
+    public Task<IReadOnlyList<string>> NamespacesAsync(string kind, CancellationToken ct = default)
+    {
+        var prefix = $"{RedisObjectStorage.Prefix}{kind}/";
+        var set = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var key in Keys($"{RedisObjectStorage.Prefix}{Escape(kind)}/*"))
+        {
+            var rest = key.ToString()[prefix.Length..];
+            var slash = rest.IndexOf('/');
+            if (slash >= 0) set.Add(rest[..slash]);
+        }
+        return Task.FromResult<IReadOnlyList<string>>(set.ToList());
+    }
+
+    IEnumerable<RedisKey> Keys(string pattern)
+    {
+        foreach (var endpoint in _redis.Value.GetEndPoints())
+        {
+            var server = _redis.Value.GetServer(endpoint);
+            if (server.IsReplica) continue;
+            foreach (var k in server.Keys(pattern: pattern, pageSize: 1000)) yield return k;
+        }
+    }
+
+    /// <summary>Glob-escapes a key part (kinds and DNS names never contain glob characters, but be safe).</summary>
+    static string Escape(string s) => s.Replace("\\", "\\\\").Replace("*", "\\*").Replace("?", "\\?").Replace("[", "\\[");
+
+    public void Dispose() { if (_redis.IsValueCreated) _redis.Value.Dispose(); }
+}

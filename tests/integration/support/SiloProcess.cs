@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Cluster.Tests.Unit.Client;
+
+namespace Cluster.Tests.Integration.Support;
+
+/// <summary>
+/// A real silo process (the built cluster-silo.dll), on free loopback ports, with its own data directory and node
+/// name, so that tests exercise exactly what a user runs. Kill() is kill -9; Stop() is a clean SIGTERM.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    public string NodeName { get; }
+    public string DataDir { get; }
+    public int ApiPort { get; }
+    public int GatewayPort { get; }
+    public int SiloPort { get; }
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
+    readonly string[] _extraArgs;
+    Process? _process;
+    readonly List<string> _log = [];
+
+    public SiloProcess(string nodeName, params string[] extraArgs)
+    {
+        NodeName = nodeName;
+        DataDir = Path.Combine(Path.GetTempPath(), "cluster-tests", $"{nodeName}-{Guid.NewGuid():N}");
+        ApiPort = FreePort(); GatewayPort = FreePort(); SiloPort = FreePort();
+        _extraArgs = extraArgs;
+    }
+
+    public static string SiloDll => Path.Combine(RepoPaths.Root, "silo", "bin", Configuration, "net10.0", "cluster-silo.dll");
+    public static string CliDll => Path.Combine(RepoPaths.Root, "client", "cli", "bin", Configuration, "net10.0", "cluster.dll");
+    static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    public static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    public string Log { get { lock (_log) return string.Join("\n", _log); } }
+
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { SiloDll, "--node-name", NodeName, "--data-dir", DataDir, "--api-port", ApiPort.ToString(),
+                     "--gateway-port", GatewayPort.ToString(), "--silo-port", SiloPort.ToString(), "--heartbeat-seconds", "2" }.Concat(_extraArgs))
+            psi.ArgumentList.Add(a);
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (_log) _log.Add(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_log) _log.Add(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"silo {NodeName} exited with {_process.ExitCode}:\n{Log}");
+            try
+            {
+                var r = await http.GetAsync($"http://127.0.0.1:{ApiPort}/readyz");
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"silo {NodeName} not ready in time:\n{Log}");
+    }
+
+    /// <summary>kill -9: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false }) { _process.Kill(entireProcessTree: true); _process.WaitForExit(10_000); }
+    }
+
+    /// <summary>A clean stop (SIGTERM), as systemd or Ctrl+C would do.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { HasExited: false }) return;
+        Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try { await _process.WaitForExitAsync(cts.Token); } catch (OperationCanceledException) { Kill(); }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Engine.RemoveNodeContainersAsync(NodeName);
+        try { Directory.Delete(DataDir, recursive: true); } catch { }
+    }
+}

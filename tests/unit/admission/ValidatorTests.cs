@@ -1,0 +1,85 @@
+using Cluster.Grains.Admission;
+using Cluster.Interfaces.Api;
+using k8s.Models;
+
+namespace Cluster.Tests.Unit.Admission;
+
+public class ValidatorTests
+{
+    static IReadOnlyList<StatusCause> Validate(V1Deployment d) => Validator.Validate(d, Kinds.Deployment);
+
+    [Fact]
+    public void ValidDeploymentPasses() => Assert.Empty(Validate(TestObjects.Deployment()));
+
+    [Fact]
+    public void SelectorMustMatchTemplateLabels()
+    {
+        var d = TestObjects.Deployment();
+        d.Spec.Selector.MatchLabels["app"] = "other";
+        var e = Assert.Single(Validate(d));
+        Assert.Equal("spec.template.metadata.labels", e.Field);
+        Assert.Contains("`selector` does not match template `labels`", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Bad_Name")]
+    [InlineData("-start")]
+    [InlineData("UPPER")]
+    public void InvalidNamesAreRefused(string name)
+    {
+        var d = TestObjects.Deployment();
+        d.Metadata.Name = name;
+        var e = Assert.Single(Validate(d));
+        Assert.Equal("metadata.name", e.Field);
+        Assert.Contains("RFC 1123 subdomain", e.Message);
+    }
+
+    [Fact]
+    public void NegativeReplicasAreRefused()
+    {
+        var d = TestObjects.Deployment(replicas: -1);
+        var e = Assert.Single(Validate(d));
+        Assert.Equal("spec.replicas", e.Field);
+        Assert.Equal("Invalid value: -1: must be greater than or equal to 0", e.Message);
+    }
+
+    [Fact]
+    public void MissingImageNamesItsField()
+    {
+        var d = TestObjects.Deployment();
+        d.Spec.Template.Spec.Containers[0].Image = null;
+        var e = Assert.Single(Validate(d));
+        Assert.Equal("spec.template.spec.containers[0].image", e.Field);
+        Assert.Equal("Required value", e.Message);
+    }
+
+    [Fact]
+    public void BadQuantityIsRefusedAtDecodingNamingTheField()
+    {
+        var json = Cluster.Grains.Store.Objects.ToJson(TestObjects.Deployment()).Replace("\"image\":\"nginx:latest\"", "\"image\":\"nginx:latest\",\"resources\":{\"limits\":{\"memory\":\"12xyz\"}}");
+        Assert.Contains("12xyz", json);
+        var (obj, error) = Decoder.Decode(json, Kinds.Deployment);
+        Assert.Null(obj);
+        Assert.Equal(400, error!.Code);
+        Assert.True(error.Message.Contains("spec.template.spec.containers[0].resources.limits.memory"), error.Message);
+        Assert.Contains("quantities must match the regular expression", error.Message);
+    }
+
+    [Fact]
+    public void ServiceNamesAreDns1035()
+    {
+        var s = new V1Service { Metadata = new V1ObjectMeta { Name = "1svc" }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] } };
+        var e = Assert.Single(Validator.Validate(s, Kinds.Service));
+        Assert.Contains("DNS-1035", e.Message);
+    }
+
+    [Fact]
+    public void InvalidResultCarriesKubernetesMessage()
+    {
+        var d = TestObjects.Deployment(replicas: -2);
+        var r = ApiResult.Invalid(Kinds.Deployment, "web", Validate(d));
+        Assert.Equal(422, r.Code);
+        Assert.Equal("Deployment \"web\" is invalid: spec.replicas: Invalid value: -2: must be greater than or equal to 0", r.Message);
+        Assert.Contains("\"causes\"", r.ToStatusJson(Kinds.Deployment, "web"));
+    }
+}

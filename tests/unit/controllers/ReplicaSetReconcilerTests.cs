@@ -1,0 +1,79 @@
+using Cluster.Grains.Controllers.ReplicaSets;
+using k8s.Models;
+
+namespace Cluster.Tests.Unit.Controllers;
+
+public class ReplicaSetReconcilerTests
+{
+    static readonly DateTime Now = new(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    static V1ReplicaSet Rs(int replicas) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "web-abc", NamespaceProperty = "default", Uid = "rs-uid", Generation = 2 },
+        Spec = new V1ReplicaSetSpec
+        {
+            Replicas = replicas,
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "nginx" }] },
+            },
+        },
+    };
+
+    [Fact]
+    public void CreatesMissingPodsOwnedByTheReplicaSet()
+    {
+        var plan = ReplicaSetReconciler.Plan(Rs(3), [], Now, new Random(1));
+        Assert.Equal(3, plan.Create.Count);
+        Assert.Equal(3, plan.Create.Select(p => p.Metadata.Name).Distinct().Count());
+        Assert.All(plan.Create, p =>
+        {
+            Assert.StartsWith("web-abc-", p.Metadata.Name);
+            Assert.Equal(13, p.Metadata.Name.Length);
+            Assert.Equal("rs-uid", Assert.Single(p.Metadata.OwnerReferences).Uid);
+            Assert.Equal("web", p.Metadata.Labels["app"]);
+        });
+    }
+
+    [Fact]
+    public void DeletesUnscheduledAndNotReadyPodsFirst()
+    {
+        var pods = new[]
+        {
+            TestObjects.Pod("ready-1", node: "n1", ownerUid: "rs-uid"),
+            TestObjects.Pod("unscheduled", node: "", phase: "Pending", ready: false, ownerUid: "rs-uid"),
+            TestObjects.Pod("notready", node: "n1", ready: false, ownerUid: "rs-uid"),
+            TestObjects.Pod("ready-2", node: "n1", ownerUid: "rs-uid"),
+        };
+        var plan = ReplicaSetReconciler.Plan(Rs(2), pods, Now);
+        Assert.Equal(["unscheduled", "notready"], plan.Delete.Order().Reverse().ToArray());
+    }
+
+    [Fact]
+    public void TerminatingPodsDoNotCountAndStatusCountsReady()
+    {
+        var gone = TestObjects.Pod("gone", node: "n1", ownerUid: "rs-uid");
+        gone.Metadata.DeletionTimestamp = Now;
+        var pods = new[] { gone, TestObjects.Pod("a", node: "n1", ownerUid: "rs-uid"), TestObjects.Pod("b", node: "n1", ready: false, ownerUid: "rs-uid") };
+        var plan = ReplicaSetReconciler.Plan(Rs(3), pods, Now, new Random(2));
+        Assert.Single(plan.Create);
+        Assert.Equal(2, plan.Status.Replicas);
+        Assert.Equal(1, plan.Status.ReadyReplicas);
+        Assert.Equal(1, plan.Status.AvailableReplicas);
+        Assert.Equal(2, plan.Status.ObservedGeneration);
+    }
+
+    [Fact]
+    public void MinReadySecondsDelaysAvailabilityAndRequeues()
+    {
+        var rs = Rs(1);
+        rs.Spec.MinReadySeconds = 30;
+        var pod = TestObjects.Pod("a", node: "n1", ownerUid: "rs-uid");
+        pod.Status.Conditions[0].LastTransitionTime = Now.AddSeconds(-10);
+        var plan = ReplicaSetReconciler.Plan(rs, [pod], Now);
+        Assert.Null(plan.Status.AvailableReplicas);
+        Assert.Equal(TimeSpan.FromSeconds(20), plan.RequeueAfter);
+    }
+}
