@@ -253,6 +253,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         if (options.DryRun) return ApiResult.Success(CurrentJson!);
 
         var policy = options.PropagationPolicy ?? DefaultPropagation;
+        var uid = m.Uid;
         var graceful = GracefulDeletion(options);
         var hasFinalizers = (m.Finalizers?.Count ?? 0) > 0;
         if (policy == "Orphan") await OrphanDependents();
@@ -264,12 +265,12 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
             next.Metadata.DeletionTimestamp = Objects.Now().AddSeconds(graceful ?? 0);
             next.Metadata.DeletionGracePeriodSeconds = graceful ?? 0;
             var r = await Commit(next, WatchTypes.Modified, WriteOptions.Default, 200);
-            if (policy != "Orphan") await DeleteDependents(policy);
+            if (policy != "Orphan") await DeleteDependents(uid, policy);
             await OnTerminating();
             return r;
         }
         var result = await Remove(false);
-        if (policy != "Orphan") await DeleteDependents(policy);
+        if (policy != "Orphan") await DeleteDependents(uid, policy);
         return result;
     }
 
@@ -310,12 +311,11 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         return ApiResult.Success(json);
     }
 
-    async Task DeleteDependents(string policy)
+    async Task DeleteDependents(string? uid, string policy)
     {
-        var uid = Current?.Metadata.Uid;
-        if (uid == null || !Kind.Namespaced && Kind.Kind != "Namespace" && Kind.Kind != "Node") return;
+        if (uid == null || !Kind.Namespaced) return;
         await GrainFactory.GetGrain<Controllers.GarbageCollection.IGarbageCollectorGrain>(0)
-            .OwnerDeleted(Key.Kind == "Namespace" ? Key.Name : Key.Namespace, uid, policy == "Foreground" ? "Background" : policy);
+            .OwnerDeleted(Key.Namespace, uid, policy == "Foreground" ? "Background" : policy);
     }
 
     async Task OrphanDependents()

@@ -29,7 +29,7 @@ public static class CliApp
             stderr.WriteLine($"error: {parsed.Errors[0].Message} (see 'cluster {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(1))} --help')");
             return 1;
         }
-        try { return await parsed.InvokeAsync(); }
+        try { return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr }); }
         catch (ClusterApiException e) { stderr.WriteLine(ServerError(e.Result)); return 1; }
         catch (Exception e) when (e is ClusterConnectionException or ManifestException or CliException)
         { stderr.WriteLine(e.Message.StartsWith("error") ? e.Message : "error: " + e.Message); return 1; }
