@@ -11,6 +11,7 @@ namespace Cluster.Grains.Nodes;
 /// A Node. Besides the object it keeps the set of pods bound to it (rebuilt from the pod indexes on activation,
 /// so storage stays the single source of truth) and hands it to the node's agent by long poll.
 /// </summary>
+[NodePlacement]
 public sealed class NodeGrain(
     [PersistentState("object", ObjectGrain<V1Node>.StorageName)] IPersistentState<ObjectRecord> state,
     NodeAgentRegistry agents,

@@ -31,5 +31,6 @@ public static class OrleansSetup
             silo.UseSqliteReminderService();
         }
         silo.AddActivityPropagation();
+        silo.Services.AddPlacementDirector<Grains.Nodes.NodePlacementStrategy, Grains.Nodes.NodePlacementDirector>();
     }
 }
