@@ -385,7 +385,8 @@ public sealed class NodeAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        try { await Task.WhenAll(_loops); } catch { }
+        // Loops end at their next await; a long poll in flight is not worth waiting for.
+        try { await Task.WhenAny(Task.WhenAll(_loops), Task.Delay(1000)); } catch { }
         _stop.Dispose();
     }
 }

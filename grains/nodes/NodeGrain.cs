@@ -15,6 +15,7 @@ namespace Cluster.Grains.Nodes;
 public sealed class NodeGrain(
     [PersistentState("object", ObjectGrain<V1Node>.StorageName)] IPersistentState<ObjectRecord> state,
     NodeAgentRegistry agents,
+    Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     ILogger<NodeGrain> logger) : ObjectGrain<V1Node>(state, logger), INodeGrain
 {
     public async Task<ApiResult> Logs(LogRequest request)
@@ -99,7 +100,8 @@ public sealed class NodeGrain(
         {
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add(tcs);
-            await Task.WhenAny(tcs.Task, Task.Delay(maxWait));
+            // A stopping silo answers long polls at once instead of holding its shutdown for them.
+            await Task.WhenAny(tcs.Task, Task.Delay(maxWait, lifetime.ApplicationStopping));
         }
         return new NodeAssignments(_version, _pods.ToList());
     }

@@ -11,7 +11,7 @@ namespace Cluster.Grains.Store;
 /// increasing after a restart without persisting a counter. The change log starts empty on activation; a watch
 /// from a version older than the log answers Gone (HTTP 410), as Kubernetes does after compaction.
 /// </summary>
-public sealed class IndexGrain(IObjectCatalog catalog, ILogger<IndexGrain> logger) : Grain, IIndexGrain
+public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime, ILogger<IndexGrain> logger) : Grain, IIndexGrain
 {
     const int LogCapacity = 50_000;
     const int MaxEventsPerWatchCall = 2_000;
@@ -185,7 +185,8 @@ public sealed class IndexGrain(IObjectCatalog catalog, ILogger<IndexGrain> logge
             if (left <= TimeSpan.Zero) return new WatchResult([], Math.Max(from, _released), false);
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add(tcs);
-            await Task.WhenAny(tcs.Task, Task.Delay(left));
+            await Task.WhenAny(tcs.Task, Task.Delay(left, lifetime.ApplicationStopping));
+            if (lifetime.ApplicationStopping.IsCancellationRequested) return new WatchResult([], Math.Max(from, _released), false);
         }
     }
 

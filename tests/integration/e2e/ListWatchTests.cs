@@ -1,0 +1,105 @@
+using Cluster.Client;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using Cluster.Tests.Integration.Support;
+using k8s.Models;
+using Xunit.Abstractions;
+
+namespace Cluster.Tests.Integration.E2e;
+
+/// <summary>List and watch through the index grains: selectors, paging, events from a resourceVersion, 410 Gone after a restart.</summary>
+public sealed class ListWatchTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    readonly SiloProcess _silo = new("watch-" + Guid.NewGuid().ToString("N")[..6], "--runtime", "simulated");
+    ClusterClient _client = null!;
+    public async Task InitializeAsync() { await _silo.StartAsync(); _client = await ClusterClient.ConnectAsync(_silo.Gateway); }
+    public async Task DisposeAsync() { await _client.DisposeAsync(); output.WriteLine(_silo.Log); await _silo.DisposeAsync(); }
+
+    static V1ConfigMap Cm(string name, string tier) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", Labels = new Dictionary<string, string> { ["tier"] = tier } },
+        Data = new Dictionary<string, string> { ["k"] = "v" },
+    };
+
+    [Fact]
+    public async Task ListThenWatchFromItsVersionMissesNothing()
+    {
+        await _client.CreateAsync(Cm("a", "front"));
+        var (items, rv) = await _client.ListJsonAsync(Kinds.ConfigMap, "default", "tier=front");
+        Assert.Single(items);
+
+        await _client.CreateAsync(Cm("b", "front"));
+        await _client.CreateAsync(Cm("c", "back"));
+        var b = (await _client.GetAsync<V1ConfigMap>("b"))!;
+        b.Metadata.Labels["tier"] = "back";          // leaves the selector: a DELETED for this watcher
+        await _client.UpdateAsync(b);
+        await _client.DeleteAsync<V1ConfigMap>("a");
+
+        var index = _client.Grains.Index("ConfigMap", "default");
+        var w = await index.Watch(new WatchRequest(rv, "tier=front", null, TimeSpan.FromSeconds(2)));
+        Assert.False(w.Gone);
+        Assert.Equal(["ADDED b", "DELETED b", "DELETED a"], w.Events.Select(e => $"{e.Type} {KindOfName(e.Json)}").ToArray());
+        Assert.True(w.Events.Zip(w.Events.Skip(1)).All(p => p.First.ResourceVersion < p.Second.ResourceVersion));
+
+        // Nothing new: the long poll waits, then answers empty with the current version.
+        var started = DateTime.UtcNow;
+        var idle = await index.Watch(new WatchRequest(w.ResourceVersion, "tier=front", null, TimeSpan.FromMilliseconds(500)));
+        Assert.Empty(idle.Events);
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(400));
+
+        // A change while waiting wakes the watcher.
+        var waiting = index.Watch(new WatchRequest(idle.ResourceVersion, null, null, TimeSpan.FromSeconds(10)));
+        await _client.CreateAsync(Cm("d", "front"));
+        var woke = await waiting;
+        Assert.Equal("d", KindOfName(Assert.Single(woke.Events).Json));
+
+        // After a restart the change log is gone: an old version answers Gone (HTTP 410), and the SDK relists.
+        await _silo.StopAsync();
+        await _silo.StartAsync();
+        await using var fresh = await ClusterClient.ConnectAsync(_silo.Gateway);
+        var gone = await fresh.Grains.Index("ConfigMap", "default").Watch(new WatchRequest(rv, null, null, TimeSpan.FromSeconds(1)));
+        Assert.True(gone.Gone);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var seen = new List<string>();
+        await foreach (var e in fresh.WatchAsync(Kinds.ConfigMap, "default", rv, ct: cts.Token))
+        {
+            seen.Add($"{e.Type} {KindOfName(e.Json)}");
+            if (seen.Count == 3) break;
+        }
+        Assert.Equal(["ADDED b", "ADDED c", "ADDED d"], seen.Order().ToArray());
+    }
+
+    [Fact]
+    public async Task PagingWithLimitAndContinue()
+    {
+        foreach (var n in Enumerable.Range(0, 7)) await _client.CreateAsync(Cm($"p{n}", "x"));
+        var index = _client.Grains.Index("ConfigMap", "default");
+        var names = new List<string>();
+        string? cont = null;
+        var pages = 0;
+        do
+        {
+            var page = await index.List(new ListRequest("tier=x", Limit: 3, Continue: cont));
+            names.AddRange(page.Items.Select(KindOfName));
+            cont = page.Continue;
+            pages++;
+        } while (cont != null);
+        Assert.Equal(3, pages);
+        Assert.Equal(Enumerable.Range(0, 7).Select(n => $"p{n}"), names);
+    }
+
+    [Fact]
+    public async Task FieldSelectorsOnPods()
+    {
+        var d = Unit.TestObjects.Deployment("fs", replicas: 2);
+        d.Metadata.Uid = null; d.Metadata.Generation = null; d.Metadata.CreationTimestamp = null;
+        await _client.CreateAsync(d);
+        await Eventually.Until(() => _client.ListAsync<V1Pod>(fieldSelector: "status.phase=Running"), p => p.Count == 2, TimeSpan.FromSeconds(20), "2 running pods");
+        Assert.Equal(2, (await _client.ListAsync<V1Pod>(fieldSelector: $"spec.nodeName={_silo.NodeName}")).Count);
+        Assert.Empty(await _client.ListAsync<V1Pod>(fieldSelector: "spec.nodeName=elsewhere"));
+        var get = await CliRunner.RunAsync(_silo.Gateway, "get", "pods", "-A", "--field-selector", "status.phase=Running", "-o", "name");
+        Assert.Equal(2, get.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("pod/fs-")));
+    }
+
+    static string KindOfName(string json) => k8s.KubernetesJson.Deserialize<V1ConfigMap>(json).Metadata.Name;
+}
