@@ -24,7 +24,8 @@ public sealed record DeleteOptions(
 /// </summary>
 public interface IObjectGrain : IGrainWithStringKey
 {
-    Task<ApiResult> Get();
+    /// <summary>Interleaves with everything: a read never waits behind a reconcile (and cannot join a call cycle).</summary>
+    [AlwaysInterleave] Task<ApiResult> Get();
     /// <summary>Creates the object; 409 AlreadyExists when present.</summary>
     Task<ApiResult> Create(string json, WriteOptions options);
     /// <summary>Replaces spec and metadata (not status); refuses a stale metadata.resourceVersion with 409 Conflict.</summary>

@@ -242,7 +242,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
 
     // ---------------------------------------------------------------- deletion
 
-    public async Task<ApiResult> Delete(DeleteOptions options)
+    public virtual async Task<ApiResult> Delete(DeleteOptions options)
     {
         if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
         var m = Current.Metadata;
@@ -257,7 +257,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         var graceful = GracefulDeletion(options);
         var hasFinalizers = (m.Finalizers?.Count ?? 0) > 0;
         if (policy == "Orphan") await OrphanDependents();
-        if (hasFinalizers || graceful is > 0)
+        if (hasFinalizers || graceful is > 0 || DeletionIsDeferred)
         {
             if (m.DeletionTimestamp != null && graceful is null or > 0 && !hasFinalizers) return ApiResult.Success(CurrentJson!);
             if (m.DeletionTimestamp != null && hasFinalizers) return ApiResult.Success(CurrentJson!);
@@ -280,6 +280,8 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
     /// <summary>Seconds of graceful termination this deletion needs (pods on a node), or null for none.</summary>
     protected virtual long? GracefulDeletion(DeleteOptions options) => null;
     protected virtual bool NeedsGracefulStop(T o) => false;
+    /// <summary>Kinds whose own controller finishes their deletion (namespaces empty themselves first).</summary>
+    protected virtual bool DeletionIsDeferred => false;
     protected virtual Task OnTerminating() => Task.CompletedTask;
 
     /// <summary>Removes the object for good: clears state and publishes DELETED.</summary>

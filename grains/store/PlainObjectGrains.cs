@@ -59,6 +59,13 @@ public sealed class EventGrain([PersistentState("object", ObjectGrain<Corev1Even
 public sealed class NamespaceGrain([PersistentState("object", ObjectGrain<V1Namespace>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<NamespaceGrain> l)
     : ObjectGrain<V1Namespace>(s, l), INamespaceGrain
 {
+    static readonly string[] Protected = ["default", "kube-system", "kube-public"];
+
+    // The namespace controller: once deletion starts, delete everything inside, then the namespace itself.
+    protected override bool IsController => true;
+    protected override bool UsesReminder => false;
+    protected override bool DeletionIsDeferred => true;
+
     protected override Task<Interfaces.Api.ApiResult?> OnCreating(V1Namespace o)
     {
         o.Spec ??= new V1NamespaceSpec();
@@ -67,5 +74,34 @@ public sealed class NamespaceGrain([PersistentState("object", ObjectGrain<V1Name
         o.Metadata.Labels ??= new Dictionary<string, string>();
         o.Metadata.Labels["kubernetes.io/metadata.name"] = o.Metadata.Name;
         return Task.FromResult<Interfaces.Api.ApiResult?>(null);
+    }
+
+    public override async Task<Interfaces.Api.ApiResult> Delete(DeleteOptions options)
+    {
+        if (Current != null && Protected.Contains(Key.Name))
+            return new Interfaces.Api.ApiResult(403, "Forbidden", $"namespaces \"{Key.Name}\" is forbidden: this namespace may not be deleted", null);
+        return await base.Delete(options);
+    }
+
+    protected override async Task OnTerminating()
+    {
+        await Mutate(n => { n.Status ??= new V1NamespaceStatus(); if (n.Status.Phase == "Terminating") return false; n.Status.Phase = "Terminating"; return true; });
+        ScheduleReconcile();
+    }
+
+    protected override async Task<TimeSpan?> ReconcileAsync()
+    {
+        if (Current?.Metadata.DeletionTimestamp == null) return null;
+        var left = 0;
+        foreach (var kind in Interfaces.Api.Kinds.All.Where(k => k.Namespaced))
+        {
+            var items = (await GrainFactory.Index(kind.Kind, Key.Name).List(new ListRequest())).Items;
+            left += items.Count;
+            await Task.WhenAll(items.Select(j => GrainFactory.For(new Interfaces.Api.ObjectKey(kind.Kind, Key.Name, kind.Deserialize(j).Metadata.Name))
+                .Delete(new DeleteOptions(PropagationPolicy: "Background"))));
+        }
+        if (left > 0) return TimeSpan.FromMilliseconds(500);
+        await Remove(false);
+        return null;
     }
 }

@@ -41,19 +41,21 @@ public static class DeleteCommand
             };
             var client = await ctx.Client(p);
             var failed = 0;
+            var deleted = new List<(KindInfo Kind, string? Ns, string Name)>();
             foreach (var (kind, tns, name) in targets)
             {
                 try
                 {
                     await client.DeleteAsync(kind, tns, name, new DeleteOptions(policy, p.GetValue(grace)));
                     ctx.Out.WriteLine($"{Resources.Quoted(kind, name)} deleted");
+                    deleted.Add((kind, tns, name));
                 }
                 catch (ClusterApiException e) { failed++; ctx.Err.WriteLine(CliApp.ServerError(e.Result)); }
             }
             if (p.GetValue(wait))
             {
                 var deadline = DateTime.UtcNow.AddSeconds(120);
-                foreach (var (kind, tns, name) in targets)
+                foreach (var (kind, tns, name) in deleted)
                     while (DateTime.UtcNow < deadline && await client.GetJsonAsync(kind, tns, name) != null)
                         await Task.Delay(200, ct);
             }

@@ -24,7 +24,10 @@ public static class DescribeCommand
             var mine = events.Select(e => k8s.KubernetesJson.Deserialize<Corev1Event>(e))
                 .Where(e => e.InvolvedObject?.Uid == uid || e.InvolvedObject?.Uid == null)
                 .OrderBy(e => e.LastTimestamp ?? e.Metadata.CreationTimestamp).ToList();
-            ctx.Out.Write(Describer.Describe(kind.Kind, obj, mine, DateTime.UtcNow));
+            IReadOnlyList<V1ReplicaSet>? sets = null;
+            if (kind.Kind == "Deployment")
+                sets = (await client.ListAsync<V1ReplicaSet>(ns)).Where(r => r.Metadata.OwnerReferences?.Any(o => o.Uid == uid) == true).ToList();
+            ctx.Out.Write(Describer.Describe(kind.Kind, obj, mine, DateTime.UtcNow, sets, TimeZoneInfo.Local));
             return 0;
         });
         return cmd;

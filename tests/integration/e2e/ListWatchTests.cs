@@ -103,3 +103,35 @@ public sealed class ListWatchTests(ITestOutputHelper output) : IAsyncLifetime
 
     static string KindOfName(string json) => k8s.KubernetesJson.Deserialize<V1ConfigMap>(json).Metadata.Name;
 }
+
+/// <summary>Namespaces: objects need one; deleting one empties it first; built-in ones cannot be deleted.</summary>
+public sealed class NamespaceTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    readonly SiloProcess _silo = new("ns-" + Guid.NewGuid().ToString("N")[..6], "--runtime", "simulated");
+    public Task InitializeAsync() => _silo.StartAsync();
+    public async Task DisposeAsync() { output.WriteLine(_silo.Log); await _silo.DisposeAsync(); }
+
+    [Fact]
+    public async Task DeletingANamespaceDeletesWhatItHolds()
+    {
+        await using var client = await ClusterClient.ConnectAsync(_silo.Gateway);
+        var missing = await Assert.ThrowsAsync<ClusterApiException>(() => client.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "x", NamespaceProperty = "team-a" } }));
+        Assert.Equal("namespaces \"team-a\" not found", missing.Message);
+
+        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-a" } });
+        var d = Unit.TestObjects.Deployment("app", replicas: 2);
+        d.Metadata.NamespaceProperty = "team-a"; d.Metadata.Uid = null; d.Metadata.Generation = null; d.Metadata.CreationTimestamp = null;
+        await client.CreateAsync(d);
+        await Eventually.Until(() => client.ListAsync<V1Pod>("team-a"), p => p.Count == 2 && p.All(x => x.Status?.Phase == "Running"), TimeSpan.FromSeconds(20), "2 pods in team-a");
+
+        var del = await CliRunner.RunAsync(_silo.Gateway, "delete", "namespace", "team-a");
+        Assert.Equal("namespace \"team-a\" deleted", del.Out.Trim());
+        Assert.Null(await client.GetAsync<V1Namespace>("team-a", null));
+        Assert.Empty(await client.ListAsync<V1Pod>("team-a"));
+        Assert.Empty(await client.ListAsync<V1Deployment>("team-a"));
+
+        var forbidden = await CliRunner.RunAsync(_silo.Gateway, "delete", "namespace", "default");
+        Assert.Equal(1, forbidden.ExitCode);
+        Assert.Equal("Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may not be deleted", forbidden.Err.Trim());
+    }
+}

@@ -182,3 +182,28 @@ public class DeploymentReconcilerTests
         Assert.Equal(4, w.Sets.Single().Spec.Replicas);
     }
 }
+
+public class DeploymentProgressTests
+{
+    [Fact]
+    public void StalledRolloutReportsProgressDeadlineExceeded()
+    {
+        var now = new DateTime(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        var d = TestObjects.Deployment(replicas: 2);
+        d.Spec.ProgressDeadlineSeconds = 60;
+        var first = DeploymentReconciler.Plan(d, [], now);
+        var rs = first.Create[0];
+        rs.Metadata.Uid = "rs"; rs.Metadata.CreationTimestamp = now; rs.Status = new V1ReplicaSetStatus { Replicas = 2 };
+        d.Status = first.Status;
+        // Pods never become available: nothing changes for longer than the deadline.
+        d.Status = DeploymentReconciler.Plan(d, [rs], now.AddSeconds(10)).Status;
+        var waiting = DeploymentReconciler.Plan(d, [rs], now.AddSeconds(20));
+        d.Status = waiting.Status;
+        Assert.NotNull(waiting.RequeueAfter); // the controller comes back when the deadline passes
+        var late = DeploymentReconciler.Plan(d, [rs], now.AddSeconds(120));
+        var p = late.Status.Conditions.Single(c => c.Type == "Progressing");
+        Assert.Equal("False", p.Status);
+        Assert.Equal("ProgressDeadlineExceeded", p.Reason);
+        Assert.Contains(late.Status.Conditions, c => c.Type == "Available" && c.Status == "False");
+    }
+}
