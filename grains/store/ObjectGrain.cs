@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Cluster.Grains.Admission;
 using Cluster.Interfaces.Api;
 using Cluster.Interfaces.Store;
@@ -90,13 +92,23 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
 
     public async Task<ApiResult> Apply(string json, WriteOptions options)
     {
-        if (Current == null) return await Create(json, options);
-        var (obj, err) = Admit(json);
+        JsonObject manifest;
+        try { manifest = JsonNode.Parse(json) as JsonObject ?? throw new JsonException("not an object"); }
+        catch (JsonException e) { return ApiResult.BadRequest($"the body of the request was in an unknown format: {e.Message}"); }
+        if (Current == null)
+        {
+            var created = (JsonObject)manifest.DeepClone();
+            ApplyMerge.Annotate(created, ApplyMerge.Remembered(manifest));
+            return await Create(created.ToJsonString(), options);
+        }
+        // Decode the manifest alone first, so its own mistakes are reported as such.
+        var (_, manifestError) = Admit(json);
+        if (manifestError != null) return manifestError;
+        var merged = ApplyMerge.Merge((JsonObject)JsonNode.Parse(CurrentJson!)!, manifest);
+        var (obj, err) = Admit(merged.ToJsonString());
         if (err != null) return err;
         var o = (T)obj!;
-        // What a manifest does not say is kept: status always; owner references and finalizers when absent.
-        o.Metadata.OwnerReferences ??= Current.Metadata.OwnerReferences;
-        o.Metadata.Finalizers ??= Current.Metadata.Finalizers;
+        o.Metadata.ResourceVersion = null;
         CarryOver(o, keepStatus: true);
         if (Objects.SameJson(WithoutVolatile(o), WithoutVolatile(Current)))
             return new ApiResult(200, "Unchanged", null, CurrentJson);
