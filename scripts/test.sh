@@ -13,10 +13,8 @@ dotnet test tests/Cluster.Tests.csproj -c Release --no-build -nologo --logger "c
 rc=${PIPESTATUS[0]}
 set -e
 # One plain summary line ("N passed, N failed") for whoever reads the log.
-summary=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$LOG" | tail -1 || true)
-if [ -n "$summary" ]; then
-  failed=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary"); passed=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
-  echo "tests: $passed passed, $failed failed"
-fi
+passed=$(grep -E '^ +Passed: +[0-9]+$' "$LOG" | tail -1 | grep -oE '[0-9]+' || true)
+failed=$(grep -E '^ +Failed: +[0-9]+$' "$LOG" | tail -1 | grep -oE '[0-9]+' || true)
+if [ -n "$passed$failed" ]; then echo "tests: ${passed:-0} passed, ${failed:-0} failed"; fi
 rm -f "$LOG"
 exit "$rc"

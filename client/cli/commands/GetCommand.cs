@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Cluster.Cli.Printing;
+using Cluster.Printing;
 using Cluster.Interfaces.Api;
 using Cluster.Interfaces.Store;
 

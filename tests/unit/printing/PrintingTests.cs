@@ -1,6 +1,6 @@
 namespace Cluster.Tests.Unit.Printing;
 
-using Cluster.Cli.Printing;
+using Cluster.Printing;
 using k8s.Models;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Cluster.Cli.Printing;
+namespace Cluster.Printing;
 
 /// <summary>
 /// Renders tables the way <c>kubectl get</c> does: cells joined with tabs and aligned by

@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 
-namespace Cluster.Cli.Printing;
+namespace Cluster.Printing;
 
 /// <summary>
 /// <c>-o yaml</c> and <c>-o json</c> output as kubectl prints it.

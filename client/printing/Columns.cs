@@ -1,7 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 
-namespace Cluster.Cli.Printing;
+namespace Cluster.Printing;
 
 /// <summary>
 /// The columns <c>kubectl get</c> prints for each kind, by default and with <c>-o wide</c>,

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 
-namespace Cluster.Cli.Printing;
+namespace Cluster.Printing;
 
 /// <summary>
 /// <c>kubectl describe</c> text (port of k8s.io/kubectl/pkg/describe, kubectl 1.32): specific layouts for

@@ -1,4 +1,4 @@
-namespace Cluster.Cli.Printing;
+namespace Cluster.Printing;
 
 /// <summary>
 /// Human readable durations exactly as kubectl prints them
