@@ -8,7 +8,7 @@ using Cluster.Silo.Http;
 using Orleans.Dashboard;
 
 // A silo: one machine's member of the cluster. It hosts grains, this machine's node agent, and the HTTP port
-// (health, version, the Orleans dashboard; the Kubernetes API comes next).
+// (health, version, the Kubernetes API for kubectl and the official clients, and the Orleans dashboard).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables("CLUSTER_");
 builder.Configuration.AddCommandLine(args, SiloSettings.Switches);
@@ -37,6 +37,7 @@ builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat =
 
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<NodeAgentRegistry>();
+builder.Services.AddSingleton<Cluster.Silo.Api.KubeApi>();
 builder.Services.AddSingleton<IContainerRuntime>(sp => NodeAgentHost.CreateRuntime(settings, sp));
 builder.Services.Configure<SchedulerOptions>(o => o.Strategy = settings.Scheduler);
 builder.WebHost.UseUrls($"http://{settings.ApiAddress}:{settings.ApiPort}");
@@ -67,6 +68,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
         settings.NodeName, baseUrl, baseUrl, baseUrl, settings.GatewayPort, settings.Redis != null ? $"redis {settings.Redis}" : settings.ResolvedDataDir);
 });
 HealthEndpoints.Map(app, () => started);
+Cluster.Silo.Api.KubeApi.Map(app);
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 await app.RunAsync();
 return 0;

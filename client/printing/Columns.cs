@@ -686,7 +686,7 @@ public static class Columns
 }
 
 /// <summary>Shared formatting helpers mirroring apimachinery's label and selector printing.</summary>
-internal static class K8sFormat
+public static class K8sFormat
 {
     /// <summary>labels.FormatLabels: "k=v,k2=v2" sorted by key, or "&lt;none&gt;".</summary>
     public static string FormatLabels(IDictionary<string, string>? labels)

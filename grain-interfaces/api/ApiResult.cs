@@ -39,7 +39,8 @@ public sealed record ApiResult(int Code, string? Reason, string? Message, string
         {
             var details = new JsonObject();
             if (name != null) details["name"] = name;
-            if (kind != null) { details["group"] = kind.Group; details["kind"] = kind.Plural; }
+            // Kubernetes names the resource (plural) in most Status details, but the Kind for Invalid.
+            if (kind != null) { details["group"] = kind.Group; details["kind"] = Reason == "Invalid" ? kind.Kind : kind.Plural; }
             if (Causes is { Count: > 0 })
                 details["causes"] = new JsonArray(Causes.Select(c => (JsonNode)new JsonObject
                     { ["reason"] = c.Reason, ["message"] = c.Message, ["field"] = c.Field }).ToArray());

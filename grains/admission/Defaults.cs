@@ -52,6 +52,7 @@ public static class Defaults
         {
             // IfNotPresent for every tag (no registry is assumed reachable); Kubernetes would pick Always for :latest.
             c.ImagePullPolicy ??= "IfNotPresent";
+            c.Resources ??= new V1ResourceRequirements(); // Kubernetes always shows "resources": {}
             c.TerminationMessagePath ??= "/dev/termination-log";
             c.TerminationMessagePolicy ??= "File";
             foreach (var p in c.Ports ?? []) p.Protocol ??= "TCP";

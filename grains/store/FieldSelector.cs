@@ -11,7 +11,7 @@ public sealed class FieldSelector
     public static readonly FieldSelector Everything = new([]);
     FieldSelector(IReadOnlyList<Requirement> r) => Requirements = r;
 
-    public static readonly string[] Supported = ["metadata.name", "metadata.namespace", "spec.nodeName", "status.phase", "spec.unschedulable", "involvedObject.name", "involvedObject.kind", "type", "reason"];
+    public static readonly string[] Supported = ["metadata.name", "metadata.namespace", "spec.nodeName", "status.phase", "spec.unschedulable", "involvedObject.name", "involvedObject.kind", "involvedObject.namespace", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "source", "type", "reason"];
 
     public bool Matches(IReadOnlyDictionary<string, string> fields)
     {

@@ -24,6 +24,12 @@ public static class IndexFields
             case Corev1Event e:
                 fields["involvedObject.name"] = e.InvolvedObject?.Name ?? "";
                 fields["involvedObject.kind"] = e.InvolvedObject?.Kind ?? "";
+                fields["involvedObject.namespace"] = e.InvolvedObject?.NamespaceProperty ?? "";
+                fields["involvedObject.uid"] = e.InvolvedObject?.Uid ?? "";
+                fields["involvedObject.apiVersion"] = e.InvolvedObject?.ApiVersion ?? "";
+                fields["involvedObject.resourceVersion"] = e.InvolvedObject?.ResourceVersion ?? "";
+                fields["involvedObject.fieldPath"] = e.InvolvedObject?.FieldPath ?? "";
+                fields["source"] = e.Source?.Component ?? "";
                 fields["type"] = e.Type ?? "";
                 fields["reason"] = e.Reason ?? "";
                 break;

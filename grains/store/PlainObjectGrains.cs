@@ -9,6 +9,23 @@ namespace Cluster.Grains.Store;
 public sealed class ServiceGrain([PersistentState("object", ObjectGrain<V1Service>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<ServiceGrain> l)
     : ObjectGrain<V1Service>(s, l), IServiceGrain
 {
+    Networking.IClusterIpAllocatorGrain Allocator => GrainFactory.GetGrain<Networking.IClusterIpAllocatorGrain>("default");
+
+    protected override async Task<Interfaces.Api.ApiResult?> OnCreating(V1Service o)
+    {
+        if (o.Spec.Type == "ExternalName" || o.Spec.ClusterIP == "None") return null;
+        var r = await Allocator.Allocate(Key.GrainKey, string.IsNullOrEmpty(o.Spec.ClusterIP) ? null : o.Spec.ClusterIP);
+        if (!r.Ok) return r;
+        o.Spec.ClusterIP = r.Json;
+        o.Spec.ClusterIPs = [r.Json];
+        o.Spec.IpFamilies ??= ["IPv4"];
+        o.Spec.IpFamilyPolicy ??= "SingleStack";
+        o.Status ??= new V1ServiceStatus { LoadBalancer = new V1LoadBalancerStatus() };
+        return null;
+    }
+
+    protected override Task OnRemoved(V1Service gone) => Allocator.Release(Key.GrainKey);
+
     protected override void CarrySpec(V1Service next, V1Service current)
     {
         if (string.IsNullOrEmpty(next.Spec.ClusterIP)) next.Spec.ClusterIP = current.Spec?.ClusterIP;

@@ -35,5 +35,28 @@ public static class PodTemplateHash
 
     /// <summary>Equal templates, ignoring the hash label (Kubernetes' EqualIgnoreHash).</summary>
     public static bool EqualIgnoringHash(V1PodTemplateSpec? a, V1PodTemplateSpec? b) =>
-        a != null && b != null && Objects.SameJson(WithoutHash(a), WithoutHash(b));
+        a != null && b != null && System.Text.Json.Nodes.JsonNode.DeepEquals(Normal(WithoutHash(a)), Normal(WithoutHash(b)));
+
+    /// <summary>JSON without empty objects and lists: {} and [] mean the same as absent (clients send either).</summary>
+    static System.Text.Json.Nodes.JsonNode? Normal(object o)
+    {
+        var n = System.Text.Json.Nodes.JsonNode.Parse(Objects.ToJson(o));
+        Prune(n);
+        return n;
+    }
+
+    static bool Prune(System.Text.Json.Nodes.JsonNode? n)
+    {
+        switch (n)
+        {
+            case System.Text.Json.Nodes.JsonObject o:
+                foreach (var (k, v) in o.ToList()) if (v == null || Prune(v)) o.Remove(k);
+                return o.Count == 0;
+            case System.Text.Json.Nodes.JsonArray a:
+                foreach (var v in a.ToList()) Prune(v);
+                return a.Count == 0;
+            default:
+                return false;
+        }
+    }
 }

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Cluster.Bench;
+using Cluster.Client;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using k8s.Models;
+
+// Pod start latency on the real Docker Engine against raw create+start through the Docker API, measured in one run,
+// plus an idle silo's memory. Usage: dotnet run -c Release --project bench/Cluster.Bench [-- --runs N]
+var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(7);
+var repo = Repo.Root();
+var results = new List<Row>();
+
+// 1. The floor: create + start of the same image with an init and a published port, through the Docker API.
+using var docker = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).WithApiVersion(new System.Version(1, 41)).Build();
+var raw = new List<double>();
+for (var i = 0; i < runs + 1; i++)
+{
+    var sw = Stopwatch.StartNew();
+    var c = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+    {
+        Image = "nginx:latest",
+        ExposedPorts = new Dictionary<string, EmptyStruct> { ["80/tcp"] = default },
+        HostConfig = new HostConfig { Init = true, PortBindings = new Dictionary<string, IList<PortBinding>> { ["80/tcp"] = [new PortBinding { HostIP = "127.0.0.1", HostPort = "" }] } },
+        Labels = new Dictionary<string, string> { ["cluster.bench"] = "raw" },
+    });
+    await docker.Containers.StartContainerAsync(c.ID, new ContainerStartParameters());
+    sw.Stop();
+    if (i > 0) raw.Add(sw.Elapsed.TotalMilliseconds); // the first warms the engine up
+    await docker.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true });
+}
+
+// 2. Through the cluster: apply a Deployment, until its pods are Running (status reported back by the agent).
+await using var silo = await Silo.StartAsync(repo);
+await using var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}");
+var idleRss = silo.RssMb();
+async Task<double> ApplyUntilRunning(string name, int replicas)
+{
+    var d = new V1Deployment
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = replicas,
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "nginx:latest", Ports = [new V1ContainerPort { ContainerPort = 80 }] }] },
+            },
+        },
+    };
+    var sw = Stopwatch.StartNew();
+    await client.ApplyAsync(d);
+    while (true)
+    {
+        var pods = await client.ListAsync<V1Pod>("default", $"app={name}");
+        if (pods.Count == replicas && pods.All(p => p.Status?.Phase == "Running")) break;
+        await Task.Delay(20);
+    }
+    sw.Stop();
+    await client.DeleteAsync<V1Deployment>(name);
+    while ((await client.ListAsync<V1Pod>("default", $"app={name}")).Count > 0) await Task.Delay(100);
+    return sw.Elapsed.TotalMilliseconds;
+}
+await ApplyUntilRunning("warmup", 1);
+var one = new List<double>();
+for (var i = 0; i < runs; i++) one.Add(await ApplyUntilRunning($"one-{i}", 1));
+var ten = new List<double>();
+for (var i = 0; i < Math.Max(3, runs / 2); i++) ten.Add(await ApplyUntilRunning($"ten-{i}", 10));
+var three = new List<double>();
+for (var i = 0; i < Math.Max(3, runs / 2); i++) three.Add(await ApplyUntilRunning($"three-{i}", 3));
+
+results.Add(new("raw create+start (Docker API, init, published port)", Stats.Median(raw), Stats.P99(raw), "floor", "-"));
+results.Add(new("apply -> Running, 1 pod", Stats.Median(one), Stats.P99(one), "p50 <= 1.25x raw; p99 <= 1000 ms",
+    Stats.Median(one) <= 1.25 * Stats.Median(raw) && Stats.P99(one) <= 1000 ? "met" : "missed"));
+results.Add(new("apply -> 3/3 Running (the brief's Deployment)", Stats.Median(three), Stats.P99(three), "-", "-"));
+results.Add(new("apply -> 10/10 Running", Stats.Median(ten), Stats.P99(ten), "-", "-"));
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; runs {runs}");
+Console.WriteLine($"{"scenario",-55} {"p50 ms",9} {"p99 ms",9}  target / result");
+foreach (var r in results) Console.WriteLine($"{r.Name,-55} {r.P50,9:0} {r.P99,9:0}  {r.Target} {r.Result}");
+Console.WriteLine($"{"ratio apply(1 pod) p50 / raw p50",-55} {Stats.Median(one) / Stats.Median(raw),9:0.00}");
+Console.WriteLine($"{"idle one-node silo RSS (MB), target <= 200",-55} {idleRss,9:0}  {(idleRss <= 200 ? "met" : "missed")}");
+
+record Row(string Name, double P50, double P99, string Target, string Result);

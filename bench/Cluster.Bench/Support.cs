@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Cluster.Bench;
+
+static class Stats
+{
+    public static double Median(List<double> xs) { var s = xs.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+    public static double P99(List<double> xs) { var s = xs.Order().ToList(); return s[Math.Min(s.Count - 1, (int)Math.Ceiling(0.99 * s.Count) - 1)]; }
+}
+
+static class Machine
+{
+    public static double MemoryGb() =>
+        File.ReadLines("/proc/meminfo").Where(l => l.StartsWith("MemTotal:")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0 / 1024.0).First();
+}
+
+static class Repo
+{
+    public static string Root()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (dir != null && !File.Exists(Path.Combine(dir, "Cluster.sln"))) dir = Path.GetDirectoryName(dir);
+        return dir ?? throw new InvalidOperationException("run from inside the repository");
+    }
+}
+
+/// <summary>A silo process of the Release build, on free loopback ports, with a fresh data directory.</summary>
+sealed class Silo : IAsyncDisposable
+{
+    Process _p = null!;
+    string _dir = "";
+    public int GatewayPort { get; private set; }
+    public string Node { get; private set; } = "";
+
+    static int FreePort() { var l = new TcpListener(IPAddress.Loopback, 0); l.Start(); var p = ((IPEndPoint)l.LocalEndpoint).Port; l.Stop(); return p; }
+
+    public static async Task<Silo> StartAsync(string repo)
+    {
+        var s = new Silo { GatewayPort = FreePort(), Node = "bench-" + Guid.NewGuid().ToString("N")[..6] };
+        s._dir = Directory.CreateTempSubdirectory("cluster-bench-").FullName;
+        var dll = Path.Combine(repo, "silo", "bin", "Release", "net10.0", "cluster-silo.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"build first: dotnet build -c Release ({dll} is missing)");
+        var api = FreePort();
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "--node-name", s.Node, "--data-dir", s._dir, "--api-port", api.ToString(), "--gateway-port", s.GatewayPort.ToString(), "--silo-port", FreePort().ToString() })
+            psi.ArgumentList.Add(a);
+        s._p = Process.Start(psi)!;
+        s._p.BeginOutputReadLine();
+        s._p.BeginErrorReadLine();
+        using var http = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            try { if ((await http.GetAsync($"http://127.0.0.1:{api}/readyz")).IsSuccessStatusCode) { await Task.Delay(3000); return s; } } catch { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the silo did not start");
+    }
+
+    public double RssMb()
+    {
+        var line = File.ReadLines($"/proc/{_p.Id}/status").First(l => l.StartsWith("VmRSS:"));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_p.HasExited) { _p.Kill(true); await _p.WaitForExitAsync(); }
+        var psi = new ProcessStartInfo("sh", ["-c", $"ids=$(docker ps -aq --filter label=cluster.local/node={Node}); [ -n \"$ids\" ] && docker rm -f $ids >/dev/null; true"]);
+        Process.Start(psi)!.WaitForExit();
+        try { Directory.Delete(_dir, true); } catch { }
+    }
+}
