@@ -12,7 +12,7 @@ public static class Decoder
     public static (IKubernetesObject<V1ObjectMeta>? Obj, ApiResult? Error) Decode(string json, KindInfo kind)
     {
         JsonNode? node;
-        try { node = JsonNode.Parse(json); }
+        try { node = Store.Objects.ParseJson(json); }
         catch (JsonException e) { return (null, ApiResult.BadRequest($"the body of the request was in an unknown format: {e.Message}")); }
         if (node is not JsonObject o) return (null, ApiResult.BadRequest("the body of the request must be a JSON object"));
         var apiVersion = o["apiVersion"]?.GetValueKind() == JsonValueKind.String ? (string?)o["apiVersion"] : null;

@@ -93,7 +93,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
     public async Task<ApiResult> Apply(string json, WriteOptions options)
     {
         JsonObject manifest;
-        try { manifest = JsonNode.Parse(json) as JsonObject ?? throw new JsonException("not an object"); }
+        try { manifest = Objects.ParseJson(json) as JsonObject ?? throw new JsonException("not an object"); }
         catch (JsonException e) { return ApiResult.BadRequest($"the body of the request was in an unknown format: {e.Message}"); }
         if (Current == null)
         {

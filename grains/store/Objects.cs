@@ -31,5 +31,26 @@ public static class Objects
         return JsonNode.DeepEquals(ja, jb);
     }
 
+    /// <summary>
+    /// Parses JSON and materialises every object, so that a duplicate key fails here as a JsonException
+    /// (System.Text.Json's JsonObject otherwise throws ArgumentException on first access, far from the input).
+    /// </summary>
+    public static JsonNode? ParseJson(string json)
+    {
+        var node = JsonNode.Parse(json);
+        try { Touch(node); }
+        catch (ArgumentException e) { throw new System.Text.Json.JsonException($"duplicate field: {e.Message.Split('(')[0].Trim()}"); }
+        return node;
+    }
+
+    static void Touch(JsonNode? n)
+    {
+        switch (n)
+        {
+            case JsonObject o: foreach (var (_, v) in o) Touch(v); break;
+            case JsonArray a: foreach (var v in a) Touch(v); break;
+        }
+    }
+
     public static long Rv(V1ObjectMeta m) => long.TryParse(m.ResourceVersion, out var v) ? v : 0;
 }

@@ -280,7 +280,7 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
 
     static JsonObject ParseObject(string body)
     {
-        try { return JsonNode.Parse(body) as JsonObject ?? throw new BadBody(ApiResult.BadRequest("the body of the request must be a JSON object")); }
+        try { return Objects.ParseJson(body) as JsonObject ?? throw new BadBody(ApiResult.BadRequest("the body of the request must be a JSON object")); }
         catch (JsonException e) { throw new BadBody(ApiResult.BadRequest($"the body of the request was in an unknown format: {e.Message}")); }
     }
 
@@ -354,15 +354,15 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
                 switch (type)
                 {
                     case "application/merge-patch+json":
-                        var mp = JsonNode.Parse(body);
+                        var mp = Objects.ParseJson(body);
                         explicitRv = mp?["metadata"]?["resourceVersion"] != null;
                         patched = JsonMergePatch.Apply(live, mp)!;
                         break;
                     case "application/json-patch+json":
-                        patched = JsonPatch.Apply(live, JsonNode.Parse(body) as JsonArray ?? throw new PatchException("a JSON patch must be an array of operations"));
+                        patched = JsonPatch.Apply(live, Objects.ParseJson(body) as JsonArray ?? throw new PatchException("a JSON patch must be an array of operations"));
                         break;
                     case "application/strategic-merge-patch+json":
-                        var sp = JsonNode.Parse(body) as JsonObject ?? throw new PatchException("a strategic merge patch must be an object");
+                        var sp = Objects.ParseJson(body) as JsonObject ?? throw new PatchException("a strategic merge patch must be an object");
                         explicitRv = sp["metadata"]?["resourceVersion"] != null;
                         patched = StrategicMergePatch.Apply(live, sp, p.Kind.Kind);
                         break;
@@ -526,8 +526,8 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             desired = c.Request.Method switch
             {
                 "PUT" => ParseObject(body),
-                "PATCH" when (c.Request.ContentType ?? "").StartsWith("application/json-patch+json") => JsonPatch.Apply(scale, (JsonArray)JsonNode.Parse(body)!),
-                "PATCH" => JsonMergePatch.Apply(scale, JsonNode.Parse(body))!,
+                "PATCH" when (c.Request.ContentType ?? "").StartsWith("application/json-patch+json") => JsonPatch.Apply(scale, (JsonArray)Objects.ParseJson(body)!),
+                "PATCH" => JsonMergePatch.Apply(scale, Objects.ParseJson(body))!,
                 _ => throw new BadBody(new ApiResult(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null)),
             };
         }
