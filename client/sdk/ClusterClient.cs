@@ -44,6 +44,8 @@ public sealed class ClusterClient : IAsyncDisposable
             c.Configure<ClusterOptions>(o => { o.ClusterId = Environment.GetEnvironmentVariable("CLUSTER_CLUSTER_ID") ?? "cluster"; o.ServiceId = "cluster"; });
             c.UseStaticClustering(endpoint);
             c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(30));
+            // Fail fast when no gateway answers: the CLI should say so at once, not retry for seconds.
+            c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
         });
         var host = builder.Build();
         try

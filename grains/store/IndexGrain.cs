@@ -24,9 +24,10 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     readonly Dictionary<string, HashSet<string>> _byOwner = new();
     readonly List<LogEntry> _log = [];
     readonly SortedDictionary<long, DateTime> _pending = new();
-    readonly Dictionary<long, IndexChange> _held = new();
+    readonly Dictionary<long, (IndexChange Change, Entry? Old, Entry? New)> _held = new();
     List<TaskCompletionSource> _waiters = [];
     long _last, _released, _floor;
+    IGrainTimer? _releaseTimer;
     KindInfo _kind = null!;
     string _ns = "";
 
@@ -61,10 +62,18 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         return Task.FromResult(rv);
     }
 
+    /// <summary>
+    /// The list view takes the change at once (a controller that lists right after its write sees it); watchers get
+    /// it when every lower version has been published or abandoned, so their stream stays in order.
+    /// </summary>
     public Task Publish(IndexChange change)
     {
-        if (_pending.ContainsKey(change.ResourceVersion)) _held[change.ResourceVersion] = change;
-        else logger.LogWarning("late publish of {Kind} {Name} at {Rv} ignored: it was abandoned", _kind.Kind, change.Name, change.ResourceVersion);
+        _entries.TryGetValue(change.Name, out var old);
+        Entry? now = null;
+        if (change.Type == WatchTypes.Deleted) Drop(change.Name);
+        else now = Put(change);
+        if (_pending.ContainsKey(change.ResourceVersion)) _held[change.ResourceVersion] = (change, old, now);
+        else logger.LogWarning("late publish of {Kind} {Name} at {Rv}: listed, but not streamed to watchers", _kind.Kind, change.Name, change.ResourceVersion);
         Release();
         return Task.CompletedTask;
     }
@@ -84,10 +93,10 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         while (_pending.Count > 0)
         {
             var (rv, at) = _pending.First();
-            if (_held.Remove(rv, out var change))
+            if (_held.Remove(rv, out var held))
             {
                 _pending.Remove(rv);
-                Apply(change);
+                Append(held.Change, held.Old, held.New);
                 released = true;
             }
             else if (DateTime.UtcNow - at > PendingTimeout)
@@ -97,9 +106,15 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
             }
             else break;
         }
-        if (_pending.Count > 0 && _held.Count > 0)
-            this.RegisterGrainTimer(() => { Release(); return Task.CompletedTask; },
-                new GrainTimerCreationOptions(PendingTimeout, Timeout.InfiniteTimeSpan) { Interleave = false });
+        // Something is held behind a version that may never come: look again once it would have timed out.
+        if (_pending.Count > 0 && _held.Count > 0 && _releaseTimer == null)
+            _releaseTimer = this.RegisterGrainTimer(() =>
+            {
+                _releaseTimer?.Dispose();
+                _releaseTimer = null;
+                Release();
+                return Task.CompletedTask;
+            }, new GrainTimerCreationOptions(PendingTimeout, Timeout.InfiniteTimeSpan) { Interleave = false });
         if (released)
         {
             var waiters = _waiters;
@@ -108,12 +123,8 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         }
     }
 
-    void Apply(IndexChange c)
+    void Append(IndexChange c, Entry? old, Entry? now)
     {
-        _entries.TryGetValue(c.Name, out var old);
-        Entry? now = null;
-        if (c.Type == WatchTypes.Deleted) Drop(c.Name);
-        else now = Put(c);
         _released = c.ResourceVersion;
         _log.Add(new LogEntry(c.Type, c.ResourceVersion, c.Json, old, now));
         if (_log.Count > LogCapacity)
