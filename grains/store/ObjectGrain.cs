@@ -165,7 +165,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         m.Generation = c.Generation;
         m.DeletionTimestamp = c.DeletionTimestamp;
         m.DeletionGracePeriodSeconds = c.DeletionGracePeriodSeconds;
-        m.ManagedFields = c.ManagedFields;
+        m.ManagedFields ??= c.ManagedFields; // writable, as in Kubernetes; kept when a client sends none
         if (keepStatus) SetStatus(o, GetStatus(Current));
         CarrySpec(o, Current);
     }

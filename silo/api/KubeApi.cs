@@ -89,6 +89,9 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
     static bool IsWatch(HttpContext c) => c.Request.Query["watch"] is { Count: > 0 } w && (w[0] is "true" or "1");
     static string? Q(HttpContext c, string name) => c.Request.Query[name] is { Count: > 0 } v ? v[0] : null;
     static bool DryRun(HttpContext c) => Q(c, "dryRun") is "All";
+    /// <summary>The field manager: as asked, or (as the API server does) from the client's User-Agent.</summary>
+    static string Manager(HttpContext c) => Q(c, "fieldManager") is { Length: > 0 } m ? m
+        : c.Request.Headers.UserAgent.ToString().Split('/', ' ')[0] is { Length: > 0 } ua ? ua : "unknown";
 
     ObjectKey Key(ApiPath p, string name) => new(p.Kind.Kind, p.Kind.Namespaced ? p.Namespace ?? "default" : "", name);
     IObjectGrain Grain(ApiPath p, string name) => grains.For(Key(p, name));
@@ -315,8 +318,9 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
         if (string.IsNullOrEmpty(name))
             return StatusResult(ApiResult.Invalid(p.Kind, "", [new("FieldValueRequired", "name or generateName is required", "metadata.name")]), p.Kind);
         if (p.Kind.Namespaced && meta["namespace"] == null) meta["namespace"] = p.Namespace ?? "default";
+        CheckFields(c, p.Kind, o.ToJsonString());
+        ManagedFields.Update(null, o, p.Kind, Manager(c));
         var json = o.ToJsonString();
-        CheckFields(c, p.Kind, json);
         var r = await Grain(p, name).Create(json, new WriteOptions(DryRun(c), Q(c, "fieldManager")));
         return r.Ok ? Json(r.Json!, 201) : StatusResult(r, p.Kind, name);
     }
@@ -327,9 +331,10 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
     {
         var body = await ReadBody(c);
         var o = ParseObject(body);
-        var json = o.ToJsonString();
-        CheckFields(c, p.Kind, json);
+        CheckFields(c, p.Kind, o.ToJsonString());
         var g = Grain(p, p.Name!);
+        if (!status && (await g.Get()) is { Ok: true } live) ManagedFields.Update((JsonObject)Objects.ParseJson(live.Json!)!, o, p.Kind, Manager(c));
+        var json = o.ToJsonString();
         var options = new WriteOptions(DryRun(c), Q(c, "fieldManager"));
         var r = status ? await g.UpdateStatus(json, options) : await g.Update(json, options);
         return r.Ok ? Json(r.Json!) : StatusResult(r, p.Kind, p.Name);
@@ -372,8 +377,9 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             }
             catch (PatchException e) { return StatusResult(new ApiResult(422, "Invalid", e.Message, null), p.Kind, p.Name); }
             catch (JsonException e) { return StatusResult(ApiResult.BadRequest($"the body of the request was in an unknown format: {e.Message}")); }
+            CheckFields(c, p.Kind, patched.ToJsonString());
+            if (!status && patched is JsonObject po && live is JsonObject lo) ManagedFields.Update(lo, po, p.Kind, Manager(c));
             var json = patched.ToJsonString();
-            CheckFields(c, p.Kind, json);
             var r = status ? await g.UpdateStatus(json, options) : await g.Update(json, options);
             if (r.Ok) return Json(r.Json!);
             if (r.Code == 409 && r.Reason == "Conflict" && !explicitRv && attempt < 5) continue;
@@ -406,14 +412,15 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
                 if (current.Code != 404) return StatusResult(current, p.Kind, p.Name);
                 result = (JsonObject)applied.DeepClone();
                 if (p.Kind.Namespaced) ((JsonObject)(result["metadata"] ??= new JsonObject()))["namespace"] ??= p.Namespace ?? "default";
-                Manage(result, manager, p.Kind);
+                ManagedFields.Apply(new JsonObject(), result, applied, p.Kind, manager, force: true);
                 var created = await g.Create(result.ToJsonString(), options);
                 return created.Ok ? Json(created.Json!, 201) : StatusResult(created, p.Kind, p.Name);
             }
             var live = JsonNode.Parse(current.Json!)!;
             try { result = (JsonObject)StrategicMergePatch.Apply(live, (JsonObject)applied.DeepClone(), p.Kind.Kind); }
             catch (PatchException e) { return StatusResult(new ApiResult(422, "Invalid", e.Message, null), p.Kind, p.Name); }
-            Manage(result, manager, p.Kind);
+            var conflicts = ManagedFields.Apply((JsonObject)live, result, applied, p.Kind, manager, force: Q(c, "force") is "true");
+            if (conflicts.Count > 0) return StatusResult(ManagedFields.ConflictResult(p.Kind, p.Name!, conflicts), p.Kind, p.Name);
             var json = result.ToJsonString();
             CheckFields(c, p.Kind, json);
             var r = await g.Update(json, options);
@@ -421,19 +428,6 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             if (r.Code == 409 && attempt < 5) continue;
             return StatusResult(r, p.Kind, p.Name);
         }
-    }
-
-    static void Manage(JsonObject obj, string manager, KindInfo kind)
-    {
-        var meta = (JsonObject)(obj["metadata"] ??= new JsonObject());
-        var fields = meta["managedFields"] as JsonArray ?? new JsonArray();
-        foreach (var f in fields.OfType<JsonObject>().Where(f => (string?)f["manager"] == manager && (string?)f["operation"] == "Apply").ToList()) fields.Remove(f);
-        fields.Add(new JsonObject
-        {
-            ["manager"] = manager, ["operation"] = "Apply", ["apiVersion"] = kind.ApiVersion,
-            ["time"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), ["fieldsType"] = "FieldsV1", ["fieldsV1"] = new JsonObject(),
-        });
-        meta["managedFields"] = fields;
     }
 
     static JsonObject YamlToJson(string yaml)

@@ -160,6 +160,56 @@ public static class StrategicMergePatch
         type != null && Types.TryGetValue(type, out var fields) && fields.TryGetValue(field, out var meta) ? meta : new Field();
 
     /// <summary>
+    /// The leaf fields an object (or an applied configuration) sets, named as managedFields' FieldsV1 does:
+    /// "f:spec" for a field, "k:{\"name\":\"nginx\"}" for an element of a list merged by key, "v:..." for a set member;
+    /// lists without a merge key are one leaf. Path is the segments joined by '\u0001'; Display is kubectl's form
+    /// (.spec.template.spec.containers[name="nginx"].image).
+    /// </summary>
+    public static IReadOnlyList<(string Path, string Display, JsonNode? Value)> Leaves(JsonObject obj, string kind)
+    {
+        var type = kind != null && KindNames.TryGetValue(kind, out var name) ? name : "Object";
+        var result = new List<(string, string, JsonNode?)>();
+        foreach (var (k, v) in obj)
+        {
+            if (k is "apiVersion" or "kind" or "status") continue;
+            if (k == "metadata" && v is JsonObject meta)
+            {
+                foreach (var (mk, mv) in meta)
+                    if (mk is "labels" or "annotations" or "ownerReferences" or "finalizers")
+                        Walk(mv, Lookup("ObjectMeta", mk), new[] { "f:metadata", "f:" + mk }, $".metadata.{mk}", result);
+                continue;
+            }
+            Walk(v, Lookup(type, k), new[] { "f:" + k }, "." + k, result);
+        }
+        return result;
+    }
+
+    private static void Walk(JsonNode? value, Field field, string[] path, string display, List<(string, string, JsonNode?)> result)
+    {
+        switch (value)
+        {
+            case JsonObject o when o.Count > 0:
+                foreach (var (k, v) in o) Walk(v, Lookup(field.Type, k), [.. path, "f:" + k], $"{display}.{k}", result);
+                return;
+            case JsonArray a when field.MergeKey != null && a.All(e => e is JsonObject eo && eo.ContainsKey(field.MergeKey)):
+                foreach (var e in a.OfType<JsonObject>())
+                {
+                    var keyValue = e[field.MergeKey]!;
+                    var seg = "k:{\"" + field.MergeKey + "\":" + keyValue.ToJsonString() + "}";
+                    var itemDisplay = $"{display}[{field.MergeKey}={keyValue.ToJsonString()}]";
+                    foreach (var (k, v) in e) Walk(v, Lookup(field.Type, k), [.. path, seg, "f:" + k], $"{itemDisplay}.{k}", result);
+                }
+                return;
+            case JsonArray a when field.Strategy == Merge && field.MergeKey == null && a.All(e => e is JsonValue):
+                foreach (var e in a) result.Add((string.Join('\u0001', [.. path, "v:" + e!.ToJsonString()]), $"{display}[{e!.ToJsonString()}]", e));
+                return;
+            default:
+                result.Add((string.Join('\u0001', path), display, value));
+                return;
+        }
+    }
+
+    /// <summary>
     /// Applies <paramref name="patch"/> to a copy of <paramref name="original"/>, an object of the top-level
     /// <paramref name="kind"/> (Pod, Deployment, ReplicaSet, Service, ConfigMap, Secret, Namespace, Node, Event, ...;
     /// case-insensitive; an unknown kind only knows ObjectMeta).

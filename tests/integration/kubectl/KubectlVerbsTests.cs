@@ -120,6 +120,15 @@ public sealed class KubectlVerbsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Matches(@"secret/app-secret\s+Opaque\s+1\s+\d+s", both.Out);
         Assert.Equal("czNjcmV0", (await Ok("get", "secret", "app-secret", "-o", "jsonpath={.data.password}")).Out);
 
+        // Server-side apply over what client-side apply set: a conflict on the fields it would change, until forced.
+        var conflict = await _k.RunAsync("apply", "--server-side", "-f", Example("nginx-deployment-v2.yaml"), "-n", "team");
+        Assert.Equal(1, conflict.ExitCode);
+        Assert.Contains("Apply failed with 2 conflicts: conflicts with \"kubectl-client-side-apply\" using apps/v1:", conflict.Err);
+        Assert.Contains("- .spec.replicas", conflict.Err);
+        Assert.Contains("- .spec.template.spec.containers[name=\"nginx\"].image", conflict.Err);
+        Assert.Equal("deployment.apps/nginx-deployment serverside-applied", (await Ok("apply", "--server-side", "--force-conflicts", "-n", "team", "-f", Example("nginx-deployment-v2.yaml"))).Out.Trim());
+        Assert.Equal("5", (await Ok("get", "deploy", "nginx-deployment", "-n", "team", "-o", "jsonpath={.spec.replicas}")).Out);
+        // A fresh object applied server-side twice by the same manager: no conflict with itself.
         Assert.Equal("deployment.apps/nginx-deployment serverside-applied", (await Ok("apply", "--server-side", "-f", Example("nginx-deployment-v2.yaml"))).Out.Trim());
         Assert.Equal("5", (await Ok("get", "deploy", "nginx-deployment", "-o", "jsonpath={.spec.replicas}")).Out);
         var managers = await Ok("get", "deploy", "nginx-deployment", "-o", "jsonpath={.metadata.managedFields[*].manager}", "--show-managed-fields");
