@@ -26,7 +26,11 @@ public static class OpenApi
 
     static string Hash(string s) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(s)))[..16];
 
-    public static string? Document(string group, string version)
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string?> Documents = new();
+
+    public static string? Document(string group, string version) => Documents.GetOrAdd((group, version), k => Build(k.Item1, k.Item2));
+
+    static string? Build(string group, string version)
     {
         var kinds = Kinds.All.Where(k => k.Group == group && k.Version == version).ToList();
         if (kinds.Count == 0) return null;
@@ -55,7 +59,7 @@ public static class OpenApi
             ["openapi"] = "3.0.0",
             ["info"] = new JsonObject { ["title"] = "Cluster", ["version"] = "v1.32.0" },
             ["paths"] = paths,
-            ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
+            ["components"] = new JsonObject { ["schemas"] = OpenApiSchemas.For(group, version) },
         }.ToJsonString();
     }
 }

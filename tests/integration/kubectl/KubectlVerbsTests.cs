@@ -64,6 +64,11 @@ public sealed class KubectlVerbsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Matches(@"LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE", events.Out);
         Assert.Contains("Successfully assigned default/nginx-deployment-", events.Out);
 
+        var explain = await Ok("explain", "deployment.spec.replicas");
+        Assert.Contains("FIELD: replicas <integer>", explain.Out);
+        Assert.Contains("Number of desired pods", explain.Out);
+        Assert.Contains("<[]Container>", (await Ok("explain", "pods.spec.containers")).Out);
+
         var nf = await _k.RunAsync("get", "deployment", "nope");
         Assert.Equal(1, nf.ExitCode);
         Assert.Equal("Error from server (NotFound): deployments.apps \"nope\" not found", nf.Err.Trim());
