@@ -49,6 +49,8 @@ builder.UseOrleans(silo =>
 });
 builder.Services.AddHostedService<Bootstrap>();
 builder.Services.AddHostedService<NodeAgentHost>();
+builder.Services.AddSingleton<Cluster.Silo.Networking.ServiceProxy>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<Cluster.Silo.Networking.ServiceProxy>());
 
 var app = builder.Build();
 

@@ -38,6 +38,8 @@ public static class Columns
         ["Secret"] = new("Secret", "", true,
             ["NAME", "TYPE", "DATA", "AGE"],
             []),
+        ["Endpoints"] = new("Endpoints", "", true, ["NAME", "ENDPOINTS", "AGE"], []),
+        ["EndpointSlice"] = new("EndpointSlice", "discovery.k8s.io", true, ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], []),
         // Event's wide columns are interleaved; see EventRow.
         ["Event"] = new("Event", "", true,
             ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
@@ -60,6 +62,7 @@ public static class Columns
         ["configmap"] = "ConfigMap", ["configmaps"] = "ConfigMap", ["cm"] = "ConfigMap",
         ["secret"] = "Secret", ["secrets"] = "Secret",
         ["event"] = "Event", ["events"] = "Event", ["ev"] = "Event", ["corev1event"] = "Event",
+        ["endpoints"] = "Endpoints", ["ep"] = "Endpoints", ["endpointslice"] = "EndpointSlice", ["endpointslices"] = "EndpointSlice",
     };
 
     /// <summary>
@@ -140,6 +143,8 @@ public static class Columns
                 "ConfigMap" => ConfigMapRow(Cast<V1ConfigMap>(obj, info.Kind), nowUtc),
                 "Secret" => SecretRow(Cast<V1Secret>(obj, info.Kind), nowUtc),
                 "Event" => EventRow(Cast<Corev1Event>(obj, info.Kind), wide, nowUtc),
+                "Endpoints" => EndpointsRow(Cast<V1Endpoints>(obj, info.Kind), nowUtc),
+                "EndpointSlice" => EndpointSliceRow(Cast<V1EndpointSlice>(obj, info.Kind), nowUtc),
                 _ => throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind)),
             });
             if (showLabels)
@@ -489,6 +494,32 @@ public static class Columns
         yield return cm.Metadata?.Name ?? string.Empty;
         yield return count.ToString(CultureInfo.InvariantCulture);
         yield return Age.Since(cm.Metadata?.CreationTimestamp, now);
+    }
+
+    /// <summary>kubectl's formatEndpoints: up to three ip:port, then " + N more...", or &lt;none&gt;.</summary>
+    internal static IEnumerable<string> EndpointsRow(V1Endpoints e, DateTime now)
+    {
+        yield return e.Metadata?.Name ?? string.Empty;
+        var all = new List<string>();
+        foreach (var subset in e.Subsets ?? [])
+            foreach (var a in subset.Addresses ?? [])
+            {
+                if (subset.Ports == null || subset.Ports.Count == 0) all.Add(a.Ip);
+                else foreach (var port in subset.Ports) all.Add($"{a.Ip}:{port.Port}");
+            }
+        yield return all.Count == 0 ? "<none>" : string.Join(",", all.Take(3)) + (all.Count > 3 ? $" + {all.Count - 3} more..." : "");
+        yield return Age.Since(e.Metadata?.CreationTimestamp, now);
+    }
+
+    internal static IEnumerable<string> EndpointSliceRow(V1EndpointSlice s, DateTime now)
+    {
+        yield return s.Metadata?.Name ?? string.Empty;
+        yield return s.AddressType ?? string.Empty;
+        var ports = (s.Ports ?? []).Select(p => p.Port?.ToString(CultureInfo.InvariantCulture) ?? "").ToList();
+        yield return ports.Count == 0 ? "<unset>" : string.Join(",", ports);
+        var addrs = (s.Endpoints ?? []).SelectMany(x => x.Addresses ?? []).ToList();
+        yield return addrs.Count == 0 ? "<unset>" : string.Join(",", addrs.Take(3)) + (addrs.Count > 3 ? $" + {addrs.Count - 3} more..." : "");
+        yield return Age.Since(s.Metadata?.CreationTimestamp, now);
     }
 
     internal static IEnumerable<string> SecretRow(V1Secret secret, DateTime now)

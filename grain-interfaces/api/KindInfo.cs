@@ -25,6 +25,8 @@ public sealed record KindInfo(
         ["ConfigMap"] = j => KubernetesJson.Deserialize<V1ConfigMap>(j),
         ["Secret"] = j => KubernetesJson.Deserialize<V1Secret>(j),
         ["Event"] = j => KubernetesJson.Deserialize<Corev1Event>(j),
+        ["Endpoints"] = j => KubernetesJson.Deserialize<V1Endpoints>(j),
+        ["EndpointSlice"] = j => KubernetesJson.Deserialize<V1EndpointSlice>(j),
     };
 }
 
@@ -41,7 +43,10 @@ public static class Kinds
     public static readonly KindInfo Secret = new("Secret", "", "v1", "secrets", "secret", true, [], typeof(V1Secret));
     public static readonly KindInfo Event = new("Event", "", "v1", "events", "event", true, ["ev"], typeof(Corev1Event));
 
-    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event];
+    public static readonly KindInfo Endpoints = new("Endpoints", "", "v1", "endpoints", "endpoints", true, ["ep"], typeof(V1Endpoints));
+    public static readonly KindInfo EndpointSlice = new("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", "endpointslice", true, [], typeof(V1EndpointSlice));
+
+    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice];
 
     public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
 

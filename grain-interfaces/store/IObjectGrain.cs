@@ -46,6 +46,8 @@ public interface IServiceGrain : IObjectGrain { }
 public interface IConfigMapGrain : IObjectGrain { }
 public interface ISecretGrain : IObjectGrain { }
 public interface IEventGrain : IObjectGrain { }
+public interface IEndpointsGrain : IObjectGrain { }
+public interface IEndpointSliceGrain : IObjectGrain { }
 
 public interface IDeploymentGrain : IObjectGrain
 {
@@ -106,6 +108,8 @@ public static class ObjectGrains
         "ConfigMap" => f.GetGrain<IConfigMapGrain>(key.GrainKey),
         "Secret" => f.GetGrain<ISecretGrain>(key.GrainKey),
         "Event" => f.GetGrain<IEventGrain>(key.GrainKey),
+        "Endpoints" => f.GetGrain<IEndpointsGrain>(key.GrainKey),
+        "EndpointSlice" => f.GetGrain<IEndpointSliceGrain>(key.GrainKey),
         _ => throw new ArgumentException($"unknown kind {key.Kind}"),
     };
 

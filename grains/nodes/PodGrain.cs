@@ -117,13 +117,38 @@ public sealed class PodGrain(
 
     protected override async Task AfterCommit(V1Pod? old, V1Pod current)
     {
+        if (old == null || ServesChanged(old, current)) await NotifyServices(old, current);
         // Tell the node about any change of its pod (spec, deletion), so the agent acts at once.
         if (!string.IsNullOrEmpty(current.Spec.NodeName) && (old?.Spec.NodeName != current.Spec.NodeName || !Objects.SameJson(old?.Spec, current.Spec) || old?.Metadata.DeletionTimestamp != current.Metadata.DeletionTimestamp))
             await Node(current.Spec.NodeName).Assign(Key);
     }
 
+    static bool Ready(V1Pod p) => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    /// <summary>What an endpoint depends on: labels, readiness, addresses, ports, termination.</summary>
+    static bool ServesChanged(V1Pod old, V1Pod now) =>
+        Ready(old) != Ready(now) || old.Status?.PodIP != now.Status?.PodIP || old.Status?.HostIP != now.Status?.HostIP
+        || old.Metadata.DeletionTimestamp != now.Metadata.DeletionTimestamp || !Objects.SameJson(old.Metadata.Labels, now.Metadata.Labels)
+        || old.Spec.NodeName != now.Spec.NodeName
+        || old.Metadata.Annotations.Val(HostPortsAnnotation) != now.Metadata.Annotations.Val(HostPortsAnnotation);
+
+    /// <summary>The endpoints controllers of the services that select this pod (before or after the change) re-run.</summary>
+    async Task NotifyServices(V1Pod? old, V1Pod? now)
+    {
+        var services = await GrainFactory.Index("Service", Key.Namespace).List(new ListRequest());
+        foreach (var json in services.Items)
+        {
+            var svc = Objects.FromJson<V1Service>(json);
+            if (svc.Spec?.Selector is not { Count: > 0 } sel) continue;
+            bool Selects(V1Pod? p) => p != null && sel.All(kv => p.Metadata.Labels.Val(kv.Key) == kv.Value);
+            if (Selects(old) || Selects(now))
+                await GrainFactory.GetGrain<IServiceGrain>(new ObjectKey("Service", Key.Namespace, svc.Metadata.Name).GrainKey).Reconcile();
+        }
+    }
+
     protected override async Task OnRemoved(V1Pod gone)
     {
+        await NotifyServices(gone, null);
         if (!string.IsNullOrEmpty(gone.Spec.NodeName))
         {
             await Node(gone.Spec.NodeName).Unassign(Key);

@@ -6,13 +6,21 @@ namespace Cluster.Grains.Store;
 
 // Kinds with no controller of their own yet: stored, listed and watched.
 
+/// <summary>
+/// A Service and its controllers: cluster IP and node port allocation, the load balancer status, and the endpoints
+/// controller (Endpoints and EndpointSlice from the pods its selector matches; pods notify it when they change).
+/// </summary>
 public sealed class ServiceGrain([PersistentState("object", ObjectGrain<V1Service>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<ServiceGrain> l)
     : ObjectGrain<V1Service>(s, l), IServiceGrain
 {
     Networking.IClusterIpAllocatorGrain Allocator => GrainFactory.GetGrain<Networking.IClusterIpAllocatorGrain>("default");
+    Networking.INodePortAllocatorGrain NodePorts => GrainFactory.GetGrain<Networking.INodePortAllocatorGrain>("default");
+
+    protected override bool IsController => true;
 
     protected override async Task<Interfaces.Api.ApiResult?> OnCreating(V1Service o)
     {
+        o.Status ??= new V1ServiceStatus { LoadBalancer = new V1LoadBalancerStatus() };
         if (o.Spec.Type == "ExternalName" || o.Spec.ClusterIP == "None") return null;
         var r = await Allocator.Allocate(Key.GrainKey, string.IsNullOrEmpty(o.Spec.ClusterIP) ? null : o.Spec.ClusterIP);
         if (!r.Ok) return r;
@@ -20,16 +28,89 @@ public sealed class ServiceGrain([PersistentState("object", ObjectGrain<V1Servic
         o.Spec.ClusterIPs = [r.Json];
         o.Spec.IpFamilies ??= ["IPv4"];
         o.Spec.IpFamilyPolicy ??= "SingleStack";
-        o.Status ??= new V1ServiceStatus { LoadBalancer = new V1LoadBalancerStatus() };
+        return await AllocateNodePorts(o);
+    }
+
+    static string PortKey(V1ServicePort p) => p.Name ?? p.Port.ToString();
+
+    async Task<Interfaces.Api.ApiResult?> AllocateNodePorts(V1Service o)
+    {
+        if (o.Spec.Type is not ("NodePort" or "LoadBalancer")) return null;
+        foreach (var p in o.Spec.Ports ?? [])
+        {
+            var r = await NodePorts.Allocate(Key.GrainKey, PortKey(p), p.NodePort is > 0 ? p.NodePort : null);
+            if (!r.Ok) return r;
+            p.NodePort = int.Parse(r.Json!);
+        }
         return null;
     }
 
-    protected override Task OnRemoved(V1Service gone) => Allocator.Release(Key.GrainKey);
+    protected override async Task OnRemoved(V1Service gone)
+    {
+        await Allocator.Release(Key.GrainKey);
+        await NodePorts.Release(Key.GrainKey, []);
+    }
 
     protected override void CarrySpec(V1Service next, V1Service current)
     {
         if (string.IsNullOrEmpty(next.Spec.ClusterIP)) next.Spec.ClusterIP = current.Spec?.ClusterIP;
         if (next.Spec.ClusterIPs == null || next.Spec.ClusterIPs.Count == 0) next.Spec.ClusterIPs = current.Spec?.ClusterIPs;
+        next.Spec.IpFamilies ??= current.Spec?.IpFamilies;
+        next.Spec.IpFamilyPolicy ??= current.Spec?.IpFamilyPolicy;
+        // Node ports already allocated stay with their port (an apply that omits them must not drop them).
+        if (next.Spec.Type is "NodePort" or "LoadBalancer")
+            foreach (var p in next.Spec.Ports ?? [])
+                if (p.NodePort is null or 0)
+                    p.NodePort = current.Spec?.Ports?.FirstOrDefault(c => PortKey(c) == PortKey(p))?.NodePort;
+    }
+
+    protected override async Task<TimeSpan?> ReconcileAsync()
+    {
+        var svc = Current!;
+        if (svc.Metadata.DeletionTimestamp != null) return null;
+        // Node ports for a service that became NodePort/LoadBalancer; released when it stops being one.
+        if (svc.Spec.Type is "NodePort" or "LoadBalancer" && (svc.Spec.Ports ?? []).Any(p => p.NodePort is null or 0))
+        {
+            var copy = Objects.Clone(svc);
+            if (await AllocateNodePorts(copy) is { } err) { Logger.LogWarning("node port allocation for {Key} failed: {Message}", Key, err.Message); return TimeSpan.FromSeconds(5); }
+            await Mutate(x => { x.Spec.Ports = copy.Spec.Ports; return true; });
+            svc = Current!;
+        }
+        await NodePorts.Release(Key.GrainKey, svc.Spec.Type is "NodePort" or "LoadBalancer" ? (svc.Spec.Ports ?? []).Select(PortKey).ToList() : []);
+        await SyncLoadBalancerStatus(svc);
+        if (svc.Spec.Selector is { Count: > 0 } selector)
+        {
+            var pods = (await GrainFactory.Index("Pod", Key.Namespace).List(new ListRequest(string.Join(",", selector.Select(kv => $"{kv.Key}={kv.Value}"))))).Items
+                .Select(Objects.FromJson<V1Pod>).ToList();
+            var plan = Controllers.Endpoints.EndpointsReconciler.Plan(Current!, pods);
+            await Write(Interfaces.Api.Kinds.Endpoints, plan.Endpoints.Metadata.Name, plan.Endpoints, x => ((V1Endpoints)x).Subsets);
+            await Write(Interfaces.Api.Kinds.EndpointSlice, plan.Slice.Metadata.Name, plan.Slice, x => new { ((V1EndpointSlice)x).Endpoints, ((V1EndpointSlice)x).Ports });
+        }
+        return null;
+    }
+
+    async Task SyncLoadBalancerStatus(V1Service svc)
+    {
+        List<V1LoadBalancerIngress>? ingress = null;
+        if (svc.Spec.Type == "LoadBalancer")
+        {
+            var nodes = (await GrainFactory.Index("Node", "").List(new ListRequest())).Items.Select(Objects.FromJson<V1Node>);
+            ingress = nodes.SelectMany(n => n.Status?.Addresses ?? []).Where(a => a.Type == "InternalIP").Select(a => a.Address).Distinct()
+                .Select(ip => new V1LoadBalancerIngress { Ip = ip, IpMode = "VIP" }).ToList();
+        }
+        var want = new V1LoadBalancerStatus { Ingress = ingress is { Count: > 0 } ? ingress : null };
+        if (Objects.SameJson(svc.Status?.LoadBalancer, want)) return;
+        await Mutate(x => { x.Status ??= new V1ServiceStatus(); x.Status.LoadBalancer = want; return true; });
+    }
+
+    async Task Write(Interfaces.Api.KindInfo kind, string name, object desired, Func<object, object?> content)
+    {
+        var g = GrainFactory.For(new Interfaces.Api.ObjectKey(kind.Kind, Key.Namespace, name));
+        var current = await g.Get();
+        if (!current.Ok) { await g.Create(Objects.ToJson(desired), WriteOptions.Default); return; }
+        var existing = kind.Deserialize(current.Json!);
+        if (Objects.SameJson(content(existing), content(desired)) && Objects.SameJson(existing.Metadata.Labels, ((k8s.IKubernetesObject<V1ObjectMeta>)desired).Metadata.Labels)) return;
+        await g.Update(Objects.ToJson(desired), WriteOptions.Default);
     }
 }
 
@@ -71,6 +152,22 @@ public sealed class EventGrain([PersistentState("object", ObjectGrain<Corev1Even
     protected override object? GetSpec(Corev1Event o) => null;
     protected override object? GetStatus(Corev1Event o) => null;
     protected override void SetStatus(Corev1Event o, object? status) { }
+}
+
+public sealed class EndpointsGrain([PersistentState("object", ObjectGrain<V1Endpoints>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<EndpointsGrain> l)
+    : ObjectGrain<V1Endpoints>(s, l), IEndpointsGrain
+{
+    protected override object? GetSpec(V1Endpoints o) => o.Subsets;
+    protected override object? GetStatus(V1Endpoints o) => null;
+    protected override void SetStatus(V1Endpoints o, object? status) { }
+}
+
+public sealed class EndpointSliceGrain([PersistentState("object", ObjectGrain<V1EndpointSlice>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<EndpointSliceGrain> l)
+    : ObjectGrain<V1EndpointSlice>(s, l), IEndpointSliceGrain
+{
+    protected override object? GetSpec(V1EndpointSlice o) => new { o.Endpoints, o.Ports, o.AddressType };
+    protected override object? GetStatus(V1EndpointSlice o) => null;
+    protected override void SetStatus(V1EndpointSlice o, object? status) { }
 }
 
 public sealed class NamespaceGrain([PersistentState("object", ObjectGrain<V1Namespace>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<NamespaceGrain> l)

@@ -25,8 +25,8 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
 {
     static readonly TimeSpan SweepPeriod = TimeSpan.FromMinutes(1);
     static readonly TimeSpan EventTtl = TimeSpan.FromHours(1);
-    static readonly KindInfo[] Dependents = [Kinds.ReplicaSet, Kinds.Pod];
-    static readonly KindInfo[] Owners = [Kinds.Deployment, Kinds.ReplicaSet];
+    static readonly KindInfo[] Dependents = [Kinds.ReplicaSet, Kinds.Pod, Kinds.Endpoints, Kinds.EndpointSlice];
+    static readonly KindInfo[] Owners = [Kinds.Deployment, Kinds.ReplicaSet, Kinds.Service];
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {

@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using Cluster.Grains.Nodes;
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using Cluster.Silo.Hosting;
+using k8s.Models;
+
+namespace Cluster.Silo.Networking;
+
+/// <summary>
+/// This silo's service proxy (its kube-proxy): for every Service port it listens on clusterIP:port (a loopback
+/// address, so no routes are needed) and, for NodePort and LoadBalancer services, on the node's address at the
+/// node port, and forwards TCP to the ready endpoints: the pods' published ports on 127.0.0.1 when they run here,
+/// the pod's node address otherwise. It follows Endpoints through the index grains, so a pod that turns unready
+/// or starts terminating stops getting new connections at once; connections in flight finish.
+/// </summary>
+public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, ILogger<ServiceProxy> logger) : BackgroundService
+{
+    static readonly Meter Meter = new("Cluster.ServiceProxy");
+    static readonly Counter<long> Connections = Meter.CreateCounter<long>("cluster.proxy.connections", description: "connections accepted per service");
+    static readonly Counter<long> Bytes = Meter.CreateCounter<long>("cluster.proxy.bytes", "By", "bytes forwarded per service");
+    static readonly Counter<long> Errors = Meter.CreateCounter<long>("cluster.proxy.errors", description: "connections that found no backend or failed to connect");
+    static readonly UpDownCounter<long> ActiveConnections = Meter.CreateUpDownCounter<long>("cluster.proxy.active_connections");
+
+    sealed class Listener(IPEndPoint endpoint, string service) : IDisposable
+    {
+        public IPEndPoint Endpoint { get; } = endpoint;
+        public string Service { get; } = service;
+        public TcpListener Socket { get; } = new(endpoint);
+        public volatile IReadOnlyList<Backend> Backends = [];
+        public volatile Balancer Balancer = new("round-robin", false);
+        public CancellationTokenSource Stop { get; } = new();
+        public void Dispose() { Stop.Cancel(); Socket.Stop(); }
+    }
+
+    readonly ConcurrentDictionary<string, Listener> _listeners = new();
+    readonly Dictionary<string, Backend> _backendState = new();
+    public IReadOnlyCollection<string> Listening => _listeners.Keys.ToList();
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try { await Refresh(ct); }
+            catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogWarning("service proxy refresh failed: {Message}", e.Message); }
+            try { await Task.Delay(TimeSpan.FromMilliseconds(300), ct); } catch (OperationCanceledException) { break; }
+        }
+        foreach (var l in _listeners.Values) l.Dispose();
+    }
+
+    async Task Refresh(CancellationToken ct)
+    {
+        var namespaces = (await grains.Index("Namespace", "").List(new ListRequest())).Items.Select(j => Objects.FromJson<V1Namespace>(j).Metadata.Name).ToList();
+        var nodes = (await grains.Index("Node", "").List(new ListRequest())).Items.Select(Objects.FromJson<V1Node>)
+            .ToDictionary(n => n.Metadata.Name, n => n.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "127.0.0.1");
+        var wanted = new Dictionary<string, (IPEndPoint Endpoint, string Service, List<Backend> Backends, Balancer Balancer)>();
+        foreach (var ns in namespaces)
+        {
+            var services = (await grains.Index("Service", ns).List(new ListRequest())).Items.Select(Objects.FromJson<V1Service>).ToList();
+            if (services.Count == 0) continue;
+            var endpoints = (await grains.Index("Endpoints", ns).List(new ListRequest())).Items.Select(Objects.FromJson<V1Endpoints>).ToDictionary(e => e.Metadata.Name);
+            var pods = new Dictionary<string, V1Pod>();
+            foreach (var svc in services)
+            {
+                if (svc.Spec.ClusterIP is null or "None" || !IPAddress.TryParse(svc.Spec.ClusterIP, out var clusterIp)) continue;
+                var algorithm = svc.Metadata.Annotations.Val(Balancer.Annotation) ?? "round-robin";
+                var affinity = svc.Spec.SessionAffinity == "ClientIP";
+                endpoints.TryGetValue(svc.Metadata.Name, out var ep);
+                foreach (var port in svc.Spec.Ports ?? [])
+                {
+                    if ((port.Protocol ?? "TCP") != "TCP") continue;
+                    var backends = new List<Backend>();
+                    foreach (var subset in ep?.Subsets ?? [])
+                    {
+                        var target = subset.Ports?.FirstOrDefault(p => p.Name == port.Name) ?? (subset.Ports?.Count == 1 ? subset.Ports[0] : null);
+                        if (target == null) continue;
+                        foreach (var a in subset.Addresses ?? [])
+                        {
+                            if (a.TargetRef?.Name is not { } podName) continue;
+                            if (!pods.TryGetValue(podName, out var pod))
+                            {
+                                var r = await grains.For(new ObjectKey("Pod", ns, podName)).Get();
+                                if (!r.Ok) continue;
+                                pods[podName] = pod = Objects.FromJson<V1Pod>(r.Json!);
+                            }
+                            if (HostPort(pod, target.Port) is not { } hostPort) continue;
+                            var host = pod.Spec.NodeName == settings.NodeName || !nodes.TryGetValue(pod.Spec.NodeName ?? "", out var nodeIp) ? "127.0.0.1" : nodeIp;
+                            backends.Add(Keep(new Backend($"{ns}/{podName}", host, hostPort)));
+                        }
+                    }
+                    var name = $"{ns}/{svc.Metadata.Name}:{port.Port}";
+                    var balancer = new Balancer(algorithm, affinity);
+                    wanted[$"{clusterIp}:{port.Port}"] = (new IPEndPoint(clusterIp, port.Port), name, backends, balancer);
+                    if (svc.Spec.Type is "NodePort" or "LoadBalancer" && port.NodePort is > 0 and var np)
+                        wanted[$"{settings.ApiAddress}:{np}"] = (new IPEndPoint(IPAddress.Parse(settings.ApiAddress), np), name, backends, balancer);
+                }
+            }
+        }
+        foreach (var (key, l) in _listeners)
+            if (!wanted.ContainsKey(key)) { l.Dispose(); _listeners.TryRemove(key, out _); logger.LogInformation("proxy stopped listening on {Endpoint}", key); }
+        foreach (var (key, w) in wanted)
+        {
+            if (!_listeners.TryGetValue(key, out var l))
+            {
+                l = new Listener(w.Endpoint, w.Service);
+                try { l.Socket.Start(512); }
+                catch (SocketException e) { logger.LogWarning("proxy cannot listen on {Endpoint} for {Service}: {Message}", key, w.Service, e.Message); l.Dispose(); continue; }
+                _listeners[key] = l;
+                _ = Task.Run(() => Accept(l), CancellationToken.None);
+                logger.LogInformation("proxy listening on {Endpoint} for {Service}", key, w.Service);
+            }
+            l.Backends = w.Backends;
+            if (l.Balancer.Algorithm != w.Balancer.Algorithm || l.Balancer.ClientIpAffinity != w.Balancer.ClientIpAffinity) l.Balancer = w.Balancer;
+        }
+    }
+
+    /// <summary>One Backend object per pod address, so that active-connection counts survive refreshes.</summary>
+    Backend Keep(Backend b)
+    {
+        lock (_backendState)
+        {
+            var key = b.ToString();
+            if (_backendState.TryGetValue(key, out var existing)) return existing;
+            _backendState[key] = b;
+            return b;
+        }
+    }
+
+    static int? HostPort(V1Pod pod, int containerPort)
+    {
+        var annotation = pod.Metadata.Annotations.Val(PodGrain.HostPortsAnnotation);
+        foreach (var part in (annotation ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var slash = part.IndexOf('/');
+            var eq = part.IndexOf('=');
+            if (slash < 0 || eq < 0) continue;
+            if (int.TryParse(part[(slash + 1)..eq], out var cp) && cp == containerPort && int.TryParse(part[(eq + 1)..], out var hp)) return hp;
+        }
+        return null;
+    }
+
+    async Task Accept(Listener l)
+    {
+        while (!l.Stop.IsCancellationRequested)
+        {
+            Socket client;
+            try { client = await l.Socket.AcceptSocketAsync(l.Stop.Token); }
+            catch (Exception) { return; }
+            _ = Task.Run(() => Forward(l, client));
+        }
+    }
+
+    async Task Forward(Listener l, Socket client)
+    {
+        var tags = new KeyValuePair<string, object?>("service", l.Service);
+        Connections.Add(1, tags);
+        var clientIp = (client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "";
+        var backend = l.Balancer.Pick(l.Backends, clientIp);
+        using var _ = client;
+        if (backend == null) { Errors.Add(1, tags); return; }
+        Interlocked.Increment(ref backend.Active);
+        ActiveConnections.Add(1, tags);
+        try
+        {
+            using var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var connectTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await upstream.ConnectAsync(backend.Host, backend.Port, connectTimeout.Token);
+            client.NoDelay = true;
+            await using var a = new NetworkStream(client, ownsSocket: false);
+            await using var b = new NetworkStream(upstream, ownsSocket: false);
+            var up = Pump(a, b, upstream, tags);
+            var down = Pump(b, a, client, tags);
+            await Task.WhenAll(up, down);
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            Errors.Add(1, tags);
+            logger.LogDebug("proxy {Service} -> {Backend}: {Message}", l.Service, backend, e.Message);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref backend.Active);
+            ActiveConnections.Add(-1, tags);
+        }
+    }
+
+    /// <summary>Copies one direction; at its end, half-closes the other side so the peer sees EOF.</summary>
+    static async Task Pump(Stream from, Stream to, Socket toSocket, KeyValuePair<string, object?> tags)
+    {
+        var buffer = new byte[16384];
+        try
+        {
+            int n;
+            while ((n = await from.ReadAsync(buffer)) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, n));
+                Bytes.Add(n, tags);
+            }
+        }
+        catch (IOException) { }
+        try { toSocket.Shutdown(SocketShutdown.Send); } catch (SocketException) { } catch (ObjectDisposedException) { }
+    }
+}
