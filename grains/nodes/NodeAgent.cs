@@ -29,6 +29,10 @@ public sealed class NodeAgent : IAsyncDisposable
     readonly ConcurrentDictionary<string, string> _reported = new();
     readonly CancellationTokenSource _stop = new();
     IReadOnlyList<ObjectKey> _assigned = [];
+    /// <summary>Probe states by container id and kind; dropped with the container.</summary>
+    readonly ConcurrentDictionary<(string ContainerId, ProbeKind Kind), ProbeState> _probes = new();
+    readonly ConcurrentDictionary<string, (ObjectKey Key, V1Pod Pod)> _running = new();
+    static readonly HttpClient ProbeHttp = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) });
     bool _assignmentsKnown;
     readonly List<Task> _loops = [];
 
@@ -49,6 +53,7 @@ public sealed class NodeAgent : IAsyncDisposable
         _loops.Add(Task.Run(() => HeartbeatLoop(_stop.Token)));
         _loops.Add(Task.Run(() => AssignmentLoop(_stop.Token)));
         _loops.Add(Task.Run(() => SyncLoop(_stop.Token)));
+        _loops.Add(Task.Run(() => ProbeLoop(_stop.Token)));
     }
 
     void Wake() => _wake.Writer.TryWrite(true);
@@ -202,6 +207,10 @@ public sealed class NodeAgent : IAsyncDisposable
                 await _runtime.RemoveAsync(c.Id, ct);
             }
         foreach (var uid in _waiting.Keys.Where(u => !live.ContainsKey(u)).ToList()) { _waiting.TryRemove(uid, out _); _reported.TryRemove(uid, out _); }
+        foreach (var uid in _running.Keys.Where(u => !live.ContainsKey(u)).ToList()) _running.TryRemove(uid, out _);
+        foreach (var (uid, p) in live) _running[uid] = p;
+        var ids = containers.Select(c => c.Id).ToHashSet();
+        foreach (var k in _probes.Keys.Where(k => !ids.Contains(k.ContainerId)).ToList()) _probes.TryRemove(k, out _);
 
         var byPod = containers.GroupBy(c => c.PodUid).ToDictionary(g => g.Key, g => (IReadOnlyList<RuntimeContainer>)g.ToList());
         using var gate = new SemaphoreSlim(_options.StartConcurrency);
@@ -248,7 +257,7 @@ public sealed class NodeAgent : IAsyncDisposable
             return;
         }
         var now = acted ? await _runtime.ListAsync(_node, ct, uid) : observed;
-        var status = PodStatusBuilder.Build(pod, now, nextWaiting, _options.HostIp, Objects.Now());
+        var status = PodStatusBuilder.Build(pod, now, nextWaiting, _options.HostIp, Objects.Now(), ProbeReadiness(pod, now));
         var ports = string.Join(",", now.Where(c => c.State == ContainerStates.Running)
             .SelectMany(c => c.HostPorts.OrderBy(p => p.Key).Select(p => $"{c.ContainerName}/{p.Key}={p.Value}")));
         var json = Objects.ToJson(status);
@@ -257,6 +266,117 @@ public sealed class NodeAgent : IAsyncDisposable
         { _reported[uid] = json + ports; return; }
         var reported = await grain.ReportStatus(json, ports);
         if (reported.Ok) _reported[uid] = json + ports;
+    }
+
+    /// <summary>Per container: false while a startup or readiness probe has not passed (containers without probes are ready when running).</summary>
+    Dictionary<string, bool> ProbeReadiness(V1Pod pod, IReadOnlyList<RuntimeContainer> observed)
+    {
+        var result = new Dictionary<string, bool>();
+        foreach (var spec in pod.Spec.Containers ?? [])
+        {
+            var c = observed.Where(x => x.ContainerName == spec.Name && x.State == ContainerStates.Running).MaxBy(x => x.Attempt);
+            if (c == null) continue;
+            var ready = true;
+            if (spec.StartupProbe != null) ready &= _probes.TryGetValue((c.Id, ProbeKind.Startup), out var st) && st.Passing;
+            if (spec.ReadinessProbe != null) ready &= _probes.TryGetValue((c.Id, ProbeKind.Readiness), out var rd) && rd.Passing;
+            result[spec.Name] = ready;
+        }
+        return result;
+    }
+
+    /// <summary>Runs the probes that are due, every 200 ms; a change of result triggers a sync (status, restart).</summary>
+    async Task ProbeLoop(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(200, ct);
+                var work = new List<Task>();
+                foreach (var (uid, (key, pod)) in _running)
+                {
+                    if (pod.Metadata.DeletionTimestamp != null) continue;
+                    if (!(pod.Spec.Containers ?? []).Any(c => c.ReadinessProbe != null || c.LivenessProbe != null || c.StartupProbe != null)) continue;
+                    work.Add(ProbePod(key, pod, ct));
+                }
+                await Task.WhenAll(work);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e) { _logger.LogWarning("probing on {Node} failed: {Message}", _node, e.Message); }
+        }
+    }
+
+    async Task ProbePod(ObjectKey key, V1Pod pod, CancellationToken ct)
+    {
+        var containers = await _runtime.ListAsync(_node, ct, pod.Metadata.Uid);
+        var now = DateTime.UtcNow;
+        var changed = false;
+        foreach (var spec in pod.Spec.Containers ?? [])
+        {
+            var c = containers.Where(x => x.ContainerName == spec.Name && x.State == ContainerStates.Running).MaxBy(x => x.Attempt);
+            if (c == null) continue;
+            var started = c.StartedAt ?? now;
+            ProbeState? startup = spec.StartupProbe == null ? null : _probes.GetOrAdd((c.Id, ProbeKind.Startup), _ => new ProbeState(ProbeKind.Startup, spec.StartupProbe, started));
+            var probes = new List<ProbeState>();
+            if (startup != null && !startup.Passing) probes.Add(startup);
+            else
+            {
+                if (spec.ReadinessProbe != null) probes.Add(_probes.GetOrAdd((c.Id, ProbeKind.Readiness), _ => new ProbeState(ProbeKind.Readiness, spec.ReadinessProbe, started)));
+                if (spec.LivenessProbe != null) probes.Add(_probes.GetOrAdd((c.Id, ProbeKind.Liveness), _ => new ProbeState(ProbeKind.Liveness, spec.LivenessProbe, started)));
+            }
+            foreach (var p in probes.Where(p => p.Due(now)))
+            {
+                var (ok, message) = await RunProbe(p, c, spec, ct);
+                if (p.Record(ok, message, DateTime.UtcNow)) changed = true;
+                if (!ok)
+                    await EventRecorder.Record(_grains, pod, Kinds.Pod, EventRecorder.Warning, "Unhealthy", $"{p.Kind} probe failed: {message}", Component, _node);
+                if (p.DemandsRestart)
+                {
+                    await EventRecorder.Record(_grains, pod, Kinds.Pod, EventRecorder.Normal, "Killing",
+                        $"Container {spec.Name} failed {p.Kind.ToString().ToLowerInvariant()} probe, will be restarted", Component, _node);
+                    // Stopped, not removed: the next sync restarts it (attempt + 1, counted in restartCount).
+                    await _runtime.StopAsync(c.Id, TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30), ct);
+                    changed = true;
+                }
+            }
+        }
+        if (changed) Wake();
+    }
+
+    async Task<(bool Ok, string? Message)> RunProbe(ProbeState p, RuntimeContainer c, V1Container spec, CancellationToken ct)
+    {
+        var probe = p.Probe;
+        try
+        {
+            if (probe.Exec?.Command is { Count: > 0 } command)
+            {
+                var (code, output) = await _runtime.ExecAsync(c.Id, command.ToList(), p.Timeout, ct);
+                return code == 0 ? (true, null) : (false, $"command {string.Join(' ', command)} exited with {code}: {output.Trim()}");
+            }
+            var port = probe.HttpGet?.Port ?? probe.TcpSocket?.Port;
+            if (port == null) return (false, "the probe has no handler");
+            var containerPort = int.TryParse(port.Value, out var n) ? n : spec.Ports?.FirstOrDefault(x => x.Name == port.Value)?.ContainerPort ?? 0;
+            // Probes reach the container through its port published on 127.0.0.1, never the bridge address.
+            if (!c.HostPorts.TryGetValue(containerPort, out var hostPort))
+                return (false, $"port {port.Value} is not a published containerPort of {spec.Name}");
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(p.Timeout);
+            if (probe.HttpGet is { } http)
+            {
+                var path = string.IsNullOrEmpty(http.Path) ? "/" : http.Path;
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{hostPort}{(path.StartsWith('/') ? path : "/" + path)}");
+                foreach (var h in http.HttpHeaders ?? []) request.Headers.TryAddWithoutValidation(h.Name, h.Value);
+                using var response = await ProbeHttp.SendAsync(request, cts.Token);
+                var code = (int)response.StatusCode;
+                return code is >= 200 and < 400 ? (true, null) : (false, $"HTTP probe failed with statuscode: {code}");
+            }
+            using var socket = new System.Net.Sockets.TcpClient();
+            await socket.ConnectAsync("127.0.0.1", hostPort, cts.Token);
+            return (true, null);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return (false, $"timeout after {p.Timeout.TotalSeconds:0}s"); }
+        catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException or IOException or Docker.DotNet.DockerApiException)
+        { return (false, e.GetBaseException().Message); }
     }
 
     async Task<Waiting?> StartAsync(V1Pod pod, StartContainer s, Waiting? previous, CancellationToken ct)
@@ -299,6 +419,7 @@ public sealed class NodeAgent : IAsyncDisposable
     {
         var env = new Dictionary<string, string>();
         var ns = pod.Metadata.NamespaceProperty;
+        if (pod.Spec.EnableServiceLinks != false) await AddServiceEnv(ns, env);
         foreach (var from in c.EnvFrom ?? [])
         {
             if (from.ConfigMapRef is { } cmr)
@@ -355,6 +476,31 @@ public sealed class NodeAgent : IAsyncDisposable
                 env[e.Name] = c.Resources?.Limits?.TryGetValue(rf.Resource.Replace("limits.", "").Replace("requests.", ""), out var q) == true ? q.ToString() : "0";
         }
         return (env, null);
+    }
+
+    /// <summary>The Docker-links-style variables Kubernetes gives pods for the Services that exist when they start.</summary>
+    async Task AddServiceEnv(string ns, Dictionary<string, string> env)
+    {
+        var services = (await _grains.Index("Service", ns).List(new ListRequest())).Items.Select(Objects.FromJson<V1Service>);
+        foreach (var svc in services)
+        {
+            if (svc.Spec?.ClusterIP is null or "None" || svc.Spec.Ports is not { Count: > 0 } ports) continue;
+            var name = svc.Metadata.Name.ToUpperInvariant().Replace('-', '_');
+            var ip = svc.Spec.ClusterIP;
+            env[$"{name}_SERVICE_HOST"] = ip;
+            env[$"{name}_SERVICE_PORT"] = ports[0].Port.ToString();
+            env[$"{name}_PORT"] = $"{(ports[0].Protocol ?? "TCP").ToLowerInvariant()}://{ip}:{ports[0].Port}";
+            foreach (var p in ports)
+            {
+                var proto = (p.Protocol ?? "TCP").ToUpperInvariant();
+                if (!string.IsNullOrEmpty(p.Name)) env[$"{name}_SERVICE_PORT_{p.Name.ToUpperInvariant().Replace('-', '_')}"] = p.Port.ToString();
+                var prefix = $"{name}_PORT_{p.Port}_{proto}";
+                env[prefix] = $"{proto.ToLowerInvariant()}://{ip}:{p.Port}";
+                env[$"{prefix}_PROTO"] = proto.ToLowerInvariant();
+                env[$"{prefix}_PORT"] = p.Port.ToString();
+                env[$"{prefix}_ADDR"] = ip;
+            }
+        }
     }
 
     static string Expand(string value, Dictionary<string, string> env) =>

@@ -7,7 +7,9 @@ namespace Cluster.Grains.Nodes;
 /// <summary>Pod status from what the runtime shows, as the kubelet reports it: phase, conditions, containerStatuses.</summary>
 public static class PodStatusBuilder
 {
-    public static V1PodStatus Build(V1Pod pod, IReadOnlyList<RuntimeContainer> observed, IReadOnlyDictionary<string, Waiting> waiting, string hostIp, DateTime now)
+    /// <param name="probeReady">Per container, whether its startup and readiness probes pass (absent: no probes, ready when running).</param>
+    public static V1PodStatus Build(V1Pod pod, IReadOnlyList<RuntimeContainer> observed, IReadOnlyDictionary<string, Waiting> waiting, string hostIp, DateTime now,
+        IReadOnlyDictionary<string, bool>? probeReady = null)
     {
         var prev = pod.Status;
         var statuses = new List<V1ContainerStatus>();
@@ -24,7 +26,8 @@ public static class PodStatusBuilder
                 Name = spec.Name, Image = spec.Image, ImageID = latest?.ImageId ?? "",
                 RestartCount = latest?.Attempt ?? prevStatus?.RestartCount ?? 0,
                 ContainerID = latest == null ? null : $"docker://{latest.Id}",
-                Ready = latest?.State == ContainerStates.Running && pod.Metadata.DeletionTimestamp == null,
+                Ready = latest?.State == ContainerStates.Running && pod.Metadata.DeletionTimestamp == null
+                        && (probeReady == null || !probeReady.TryGetValue(spec.Name, out var probesPass) || probesPass),
                 Started = latest?.State == ContainerStates.Running,
                 State = new V1ContainerState(),
             };

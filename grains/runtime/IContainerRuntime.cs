@@ -17,6 +17,8 @@ public interface IContainerRuntime
     Task StopAsync(string id, TimeSpan grace, CancellationToken ct);
     Task RemoveAsync(string id, CancellationToken ct);
     Task<string> LogsAsync(string id, int? tailLines, DateTime? since, bool timestamps, CancellationToken ct);
+    /// <summary>Runs a command in a running container (exec probes); returns its exit code and output.</summary>
+    Task<(long ExitCode, string Output)> ExecAsync(string id, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken ct);
     /// <summary>Raised when a container of this node starts, dies or disappears (the agent then re-syncs).</summary>
     event Action<string /*podUid*/>? ContainerChanged;
     /// <summary>Starts watching the engine's events for this node (idempotent).</summary>

@@ -45,24 +45,50 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
     {
         while (!ct.IsCancellationRequested)
         {
-            try { await Refresh(ct); }
-            catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogWarning("service proxy refresh failed: {Message}", e.Message); }
-            try { await Task.Delay(TimeSpan.FromMilliseconds(300), ct); } catch (OperationCanceledException) { break; }
+            try
+            {
+                await Refresh(ct);
+                await WaitForChange(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
+            catch (Exception e)
+            {
+                logger.LogWarning("service proxy refresh failed: {Message}", e.Message);
+                try { await Task.Delay(500, ct); } catch (OperationCanceledException) { break; }
+            }
         }
         foreach (var l in _listeners.Values) l.Dispose();
     }
 
+    readonly Dictionary<(string Kind, string Ns), long> _versions = new();
+
+    /// <summary>Sleeps until a Service, Endpoints or Node changes (index long polls), or 2 s pass.</summary>
+    async Task WaitForChange(CancellationToken ct)
+    {
+        var polls = _versions.Select(kv => grains.Index(kv.Key.Kind, kv.Key.Ns).Watch(new WatchRequest(kv.Value, null, null, TimeSpan.FromSeconds(2)))).ToList();
+        if (polls.Count == 0) { await Task.Delay(500, ct); return; }
+        var first = await Task.WhenAny(polls).WaitAsync(ct);
+        await first;
+    }
+
     async Task Refresh(CancellationToken ct)
     {
-        var namespaces = (await grains.Index("Namespace", "").List(new ListRequest())).Items.Select(j => Objects.FromJson<V1Namespace>(j).Metadata.Name).ToList();
+        _versions.Clear();
+        var nsList = await grains.Index("Namespace", "").List(new ListRequest());
+        _versions[("Namespace", "")] = nsList.ResourceVersion;
+        var namespaces = nsList.Items.Select(j => Objects.FromJson<V1Namespace>(j).Metadata.Name).ToList();
         var nodes = (await grains.Index("Node", "").List(new ListRequest())).Items.Select(Objects.FromJson<V1Node>)
             .ToDictionary(n => n.Metadata.Name, n => n.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "127.0.0.1");
         var wanted = new Dictionary<string, (IPEndPoint Endpoint, string Service, List<Backend> Backends, Balancer Balancer)>();
         foreach (var ns in namespaces)
         {
-            var services = (await grains.Index("Service", ns).List(new ListRequest())).Items.Select(Objects.FromJson<V1Service>).ToList();
+            var svcList = await grains.Index("Service", ns).List(new ListRequest());
+            _versions[("Service", ns)] = svcList.ResourceVersion;
+            var services = svcList.Items.Select(Objects.FromJson<V1Service>).ToList();
             if (services.Count == 0) continue;
-            var endpoints = (await grains.Index("Endpoints", ns).List(new ListRequest())).Items.Select(Objects.FromJson<V1Endpoints>).ToDictionary(e => e.Metadata.Name);
+            var epList = await grains.Index("Endpoints", ns).List(new ListRequest());
+            _versions[("Endpoints", ns)] = epList.ResourceVersion;
+            var endpoints = epList.Items.Select(Objects.FromJson<V1Endpoints>).ToDictionary(e => e.Metadata.Name);
             var pods = new Dictionary<string, V1Pod>();
             foreach (var svc in services)
             {

@@ -199,6 +199,17 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         return stdout + stderr;
     }
 
+    public async Task<(long ExitCode, string Output)> ExecAsync(string id, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        var exec = await _client.Exec.CreateContainerExecAsync(id, new ContainerExecCreateParameters { Cmd = command.ToList(), AttachStdout = true, AttachStderr = true }, cts.Token);
+        using var stream = await _client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), cts.Token);
+        var (stdout, stderr) = await stream.ReadOutputToEndAsync(cts.Token);
+        var inspect = await _client.Exec.InspectContainerExecAsync(exec.ID, cts.Token);
+        return (inspect.ExitCode ?? -1, stdout + stderr);
+    }
+
     public Task WatchAsync(string node, CancellationToken ct)
     {
         _watch ??= Task.Run(async () =>

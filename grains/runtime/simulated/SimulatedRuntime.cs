@@ -68,4 +68,8 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
         Task.FromResult(_containers.ContainsKey(id) ? "" : throw new InvalidOperationException($"container {id} not found"));
 
     public Task WatchAsync(string node, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Simulated containers run nothing: every exec succeeds.</summary>
+    public Task<(long ExitCode, string Output)> ExecAsync(string id, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken ct) =>
+        Task.FromResult(_containers.TryGetValue(id, out var c) && c.State == ContainerStates.Running ? (0L, "") : (1L, "container not running"));
 }
