@@ -51,6 +51,7 @@ builder.Services.AddHostedService<Bootstrap>();
 builder.Services.AddHostedService<NodeAgentHost>();
 builder.Services.AddSingleton<Cluster.Silo.Networking.ServiceProxy>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Cluster.Silo.Networking.ServiceProxy>());
+builder.Services.AddHostedService<Cluster.Silo.Networking.IngressProxy>();
 
 var app = builder.Build();
 

@@ -40,6 +40,7 @@ public static class Columns
             []),
         ["Endpoints"] = new("Endpoints", "", true, ["NAME", "ENDPOINTS", "AGE"], []),
         ["EndpointSlice"] = new("EndpointSlice", "discovery.k8s.io", true, ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], []),
+        ["Ingress"] = new("Ingress", "networking.k8s.io", true, ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], []),
         // Event's wide columns are interleaved; see EventRow.
         ["Event"] = new("Event", "", true,
             ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
@@ -62,6 +63,7 @@ public static class Columns
         ["configmap"] = "ConfigMap", ["configmaps"] = "ConfigMap", ["cm"] = "ConfigMap",
         ["secret"] = "Secret", ["secrets"] = "Secret",
         ["event"] = "Event", ["events"] = "Event", ["ev"] = "Event", ["corev1event"] = "Event",
+        ["ingress"] = "Ingress", ["ingresses"] = "Ingress", ["ing"] = "Ingress",
         ["endpoints"] = "Endpoints", ["ep"] = "Endpoints", ["endpointslice"] = "EndpointSlice", ["endpointslices"] = "EndpointSlice",
     };
 
@@ -143,6 +145,7 @@ public static class Columns
                 "ConfigMap" => ConfigMapRow(Cast<V1ConfigMap>(obj, info.Kind), nowUtc),
                 "Secret" => SecretRow(Cast<V1Secret>(obj, info.Kind), nowUtc),
                 "Event" => EventRow(Cast<Corev1Event>(obj, info.Kind), wide, nowUtc),
+                "Ingress" => IngressRow(Cast<V1Ingress>(obj, info.Kind), nowUtc),
                 "Endpoints" => EndpointsRow(Cast<V1Endpoints>(obj, info.Kind), nowUtc),
                 "EndpointSlice" => EndpointSliceRow(Cast<V1EndpointSlice>(obj, info.Kind), nowUtc),
                 _ => throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind)),
@@ -509,6 +512,18 @@ public static class Columns
             }
         yield return all.Count == 0 ? "<none>" : string.Join(",", all.Take(3)) + (all.Count > 3 ? $" + {all.Count - 3} more..." : "");
         yield return Age.Since(e.Metadata?.CreationTimestamp, now);
+    }
+
+    internal static IEnumerable<string> IngressRow(V1Ingress i, DateTime now)
+    {
+        yield return i.Metadata?.Name ?? string.Empty;
+        yield return i.Spec?.IngressClassName ?? "<none>";
+        var hosts = (i.Spec?.Rules ?? []).Select(r => r.Host).Where(h => !string.IsNullOrEmpty(h)).ToList();
+        yield return hosts.Count == 0 ? "*" : string.Join(",", hosts);
+        var addrs = (i.Status?.LoadBalancer?.Ingress ?? []).Select(a => a.Ip ?? a.Hostname).Where(a => !string.IsNullOrEmpty(a)).ToList();
+        yield return string.Join(",", addrs);
+        yield return (i.Spec?.Tls?.Count ?? 0) > 0 ? "80, 443" : "80";
+        yield return Age.Since(i.Metadata?.CreationTimestamp, now);
     }
 
     internal static IEnumerable<string> EndpointSliceRow(V1EndpointSlice s, DateTime now)

@@ -27,6 +27,7 @@ public sealed record KindInfo(
         ["Event"] = j => KubernetesJson.Deserialize<Corev1Event>(j),
         ["Endpoints"] = j => KubernetesJson.Deserialize<V1Endpoints>(j),
         ["EndpointSlice"] = j => KubernetesJson.Deserialize<V1EndpointSlice>(j),
+        ["Ingress"] = j => KubernetesJson.Deserialize<V1Ingress>(j),
     };
 }
 
@@ -46,7 +47,9 @@ public static class Kinds
     public static readonly KindInfo Endpoints = new("Endpoints", "", "v1", "endpoints", "endpoints", true, ["ep"], typeof(V1Endpoints));
     public static readonly KindInfo EndpointSlice = new("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", "endpointslice", true, [], typeof(V1EndpointSlice));
 
-    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice];
+    public static readonly KindInfo Ingress = new("Ingress", "networking.k8s.io", "v1", "ingresses", "ingress", true, ["ing"], typeof(V1Ingress));
+
+    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress];
 
     public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
 

@@ -48,6 +48,7 @@ public interface ISecretGrain : IObjectGrain { }
 public interface IEventGrain : IObjectGrain { }
 public interface IEndpointsGrain : IObjectGrain { }
 public interface IEndpointSliceGrain : IObjectGrain { }
+public interface IIngressGrain : IObjectGrain { }
 
 public interface IDeploymentGrain : IObjectGrain
 {
@@ -110,6 +111,7 @@ public static class ObjectGrains
         "Event" => f.GetGrain<IEventGrain>(key.GrainKey),
         "Endpoints" => f.GetGrain<IEndpointsGrain>(key.GrainKey),
         "EndpointSlice" => f.GetGrain<IEndpointSliceGrain>(key.GrainKey),
+        "Ingress" => f.GetGrain<IIngressGrain>(key.GrainKey),
         _ => throw new ArgumentException($"unknown kind {key.Kind}"),
     };
 

@@ -23,6 +23,7 @@ public sealed class Validator
             case V1ReplicaSet rs: v.ReplicaSet(rs); break;
             case V1Pod p: v.PodSpec(p.Spec, "spec"); break;
             case V1Service s: v.Service(s); break;
+            case V1Ingress ing: v.Ingress(ing); break;
             case V1ConfigMap cm: v.DataKeys(cm.Data?.Keys, "data"); v.DataKeys(cm.BinaryData?.Keys, "binaryData"); break;
             case V1Secret sec: v.DataKeys(sec.Data?.Keys, "data"); v.DataKeys(sec.StringData?.Keys, "stringData"); break;
         }
@@ -205,6 +206,29 @@ public sealed class Validator
     {
         if (q == null) return null;
         try { return q.ToDecimal(); } catch { return null; }
+    }
+
+    void Ingress(V1Ingress ing)
+    {
+        if (ing.Spec == null) { Required("spec"); return; }
+        if (ing.Spec.DefaultBackend == null && (ing.Spec.Rules == null || ing.Spec.Rules.Count == 0))
+            _errors.Add(new("FieldValueRequired", "Required value: either `defaultBackend` or `rules` must be specified", "spec"));
+        var i = 0;
+        foreach (var r in ing.Spec.Rules ?? [])
+        {
+            var j = 0;
+            foreach (var p in r.Http?.Paths ?? [])
+            {
+                var path = $"spec.rules[{i}].http.paths[{j}]";
+                if (p.PathType is not ("Exact" or "Prefix" or "ImplementationSpecific")) NotSupported($"{path}.pathType", p.PathType, ["Exact", "ImplementationSpecific", "Prefix"]);
+                if (string.IsNullOrEmpty(p.Path) || !p.Path.StartsWith('/')) Invalid($"{path}.path", p.Path, "must be an absolute path");
+                if (p.Backend?.Service == null) Required($"{path}.backend");
+                else if (p.Backend.Service.Port == null || (p.Backend.Service.Port.Number == null && string.IsNullOrEmpty(p.Backend.Service.Port.Name)))
+                    Required($"{path}.backend.service.port");
+                j++;
+            }
+            i++;
+        }
     }
 
     void Service(V1Service s)

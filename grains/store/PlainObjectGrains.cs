@@ -170,6 +170,24 @@ public sealed class EndpointSliceGrain([PersistentState("object", ObjectGrain<V1
     protected override void SetStatus(V1EndpointSlice o, object? status) { }
 }
 
+/// <summary>An Ingress: stored and served; every silo's ingress proxy routes by it. Its status names the nodes' addresses.</summary>
+public sealed class IngressGrain([PersistentState("object", ObjectGrain<V1Ingress>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<IngressGrain> l)
+    : ObjectGrain<V1Ingress>(s, l), IIngressGrain
+{
+    protected override bool IsController => true;
+    protected override bool UsesReminder => false;
+
+    protected override async Task<TimeSpan?> ReconcileAsync()
+    {
+        var nodes = (await GrainFactory.Index("Node", "").List(new ListRequest())).Items.Select(Objects.FromJson<V1Node>);
+        var ips = nodes.SelectMany(n => n.Status?.Addresses ?? []).Where(a => a.Type == "InternalIP").Select(a => a.Address).Distinct().ToList();
+        var want = new V1IngressLoadBalancerStatus { Ingress = ips.Count == 0 ? null : ips.Select(ip => new V1IngressLoadBalancerIngress { Ip = ip }).ToList() };
+        if (!Objects.SameJson(Current!.Status?.LoadBalancer, want))
+            await Mutate(i => { i.Status ??= new V1IngressStatus(); i.Status.LoadBalancer = want; return true; });
+        return null;
+    }
+}
+
 public sealed class NamespaceGrain([PersistentState("object", ObjectGrain<V1Namespace>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<NamespaceGrain> l)
     : ObjectGrain<V1Namespace>(s, l), INamespaceGrain
 {

@@ -12,6 +12,8 @@ public sealed class SiloSettings
     public string ApiAddress { get; set; } = "127.0.0.1";
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
+    /// <summary>The ingress proxy's HTTP port (0 turns it off).</summary>
+    public int IngressPort { get; set; } = 8080;
     public string? Redis { get; set; }
     public string? DockerHost { get; set; }
     public string Runtime { get; set; } = "docker";
@@ -27,7 +29,7 @@ public sealed class SiloSettings
     public static readonly Dictionary<string, string> Switches = new()
     {
         ["--node-name"] = "Cluster:NodeName", ["--data-dir"] = "Cluster:DataDir", ["--api-port"] = "Cluster:ApiPort",
-        ["--api-address"] = "Cluster:ApiAddress", ["--silo-port"] = "Cluster:SiloPort", ["--gateway-port"] = "Cluster:GatewayPort",
+        ["--api-address"] = "Cluster:ApiAddress", ["--silo-port"] = "Cluster:SiloPort", ["--gateway-port"] = "Cluster:GatewayPort", ["--ingress-port"] = "Cluster:IngressPort",
         ["--redis"] = "Cluster:Redis", ["--docker-host"] = "Cluster:DockerHost", ["--runtime"] = "Cluster:Runtime",
         ["--simulated-nodes"] = "Cluster:SimulatedNodes", ["--simulated-start-delay-ms"] = "Cluster:SimulatedStartDelayMs",
         ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds",

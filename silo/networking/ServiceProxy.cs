@@ -185,32 +185,48 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
         var tags = new KeyValuePair<string, object?>("service", l.Service);
         Connections.Add(1, tags);
         var clientIp = (client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "";
-        var backend = l.Balancer.Pick(l.Backends, clientIp);
         using var _ = client;
-        if (backend == null) { Errors.Add(1, tags); return; }
-        Interlocked.Increment(ref backend.Active);
-        ActiveConnections.Add(1, tags);
-        try
+        // A backend that refuses the connection (its container just died, before the endpoints caught up) is skipped:
+        // the client never sees it. Nothing has been sent yet, so trying another is safe.
+        var tried = new HashSet<Backend>();
+        while (true)
         {
-            using var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            using var connectTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await upstream.ConnectAsync(backend.Host, backend.Port, connectTimeout.Token);
-            client.NoDelay = true;
-            await using var a = new NetworkStream(client, ownsSocket: false);
-            await using var b = new NetworkStream(upstream, ownsSocket: false);
-            var up = Pump(a, b, upstream, tags);
-            var down = Pump(b, a, client, tags);
-            await Task.WhenAll(up, down);
-        }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
-        {
-            Errors.Add(1, tags);
-            logger.LogDebug("proxy {Service} -> {Backend}: {Message}", l.Service, backend, e.Message);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref backend.Active);
-            ActiveConnections.Add(-1, tags);
+            var candidates = l.Backends.Where(b => !tried.Contains(b)).ToList();
+            var backend = l.Balancer.Pick(candidates, clientIp);
+            if (backend == null) { Errors.Add(1, tags); return; }
+            tried.Add(backend);
+            Interlocked.Increment(ref backend.Active);
+            ActiveConnections.Add(1, tags);
+            try
+            {
+                using var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    using var connectTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    await upstream.ConnectAsync(backend.Host, backend.Port, connectTimeout.Token);
+                }
+                catch (Exception e) when (e is SocketException or OperationCanceledException)
+                {
+                    logger.LogDebug("proxy {Service}: {Backend} refused ({Message}); trying another", l.Service, backend, e.Message);
+                    continue;
+                }
+                client.NoDelay = true;
+                await using var a = new NetworkStream(client, ownsSocket: false);
+                await using var b = new NetworkStream(upstream, ownsSocket: false);
+                await Task.WhenAll(Pump(a, b, upstream, tags), Pump(b, a, client, tags));
+                return;
+            }
+            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+            {
+                Errors.Add(1, tags);
+                logger.LogDebug("proxy {Service} -> {Backend}: {Message}", l.Service, backend, e.Message);
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref backend.Active);
+                ActiveConnections.Add(-1, tags);
+            }
         }
     }
 

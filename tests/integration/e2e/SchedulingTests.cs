@@ -38,8 +38,9 @@ public sealed class SchedulingTests(ITestOutputHelper output) : IAsyncLifetime
         var p = await Eventually.Until(() => _client.GetAsync<V1Pod>("huge"), x => x?.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False") == true, TimeSpan.FromSeconds(20), "PodScheduled=False");
         Assert.Equal("Pending", p!.Status.Phase);
         Assert.Equal("0/3 nodes are available: 3 Insufficient memory.", p.Status.Conditions.Single(c => c.Type == "PodScheduled").Message);
-        var events = await _client.ListAsync<Corev1Event>(fieldSelector: "involvedObject.name=huge");
-        Assert.Contains(events, e => e.Reason == "FailedScheduling" && e.Type == "Warning");
+        // The event is written just after the condition.
+        await Eventually.Until(() => _client.ListAsync<Corev1Event>(fieldSelector: "involvedObject.name=huge"),
+            ev => ev.Any(e => e.Reason == "FailedScheduling" && e.Type == "Warning"), TimeSpan.FromSeconds(10), "a FailedScheduling event");
 
         // Cordoning every node and uncordoning one: the retry finds room once a node changes (here: memory never fits, so it stays).
         var cordon = await CliRunner.RunAsync(_silo.Gateway, "cordon", $"{_silo.NodeName}-0");

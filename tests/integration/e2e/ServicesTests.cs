@@ -37,7 +37,7 @@ public sealed class ServicesTests(ITestOutputHelper output) : IAsyncLifetime
                         new V1Container
                         {
                             Name = "web", Image = "nginx:latest",
-                            Command = ["sh", "-c", "echo $POD_NAME > /www/index.html && exec httpd -f -p 80 -h /www"],
+                            Command = ["sh", "-c", "mkdir -p /www/blue /www/green && echo $POD_NAME | tee /www/index.html /www/blue/index.html /www/green/index.html >/dev/null && exec httpd -f -p 80 -h /www"],
                             Env = [new V1EnvVar { Name = "POD_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } }],
                             Ports = [new V1ContainerPort { ContainerPort = 80 }],
                             ReadinessProbe = readiness, LivenessProbe = liveness,
@@ -161,5 +161,126 @@ public sealed class ServicesTests(ITestOutputHelper output) : IAsyncLifetime
         var logs = await Eventually.Until(async () => { try { return await _client.LogsAsync("default", "client"); } catch { return ""; } },
             l => l.Contains(':'), TimeSpan.FromSeconds(30), "the log line");
         Assert.Equal($"{svc.Spec.ClusterIP}:80 tcp://{svc.Spec.ClusterIP}:80", logs.Trim());
+    }
+
+    [Fact]
+    public async Task KillingAContainerUnderSteadyLoadLosesAlmostNothing()
+    {
+        await _client.CreateAsync(Echo(3));
+        var port = (await NodePortService()).Spec.Ports[0].NodePort!.Value;
+        await Eventually.Until(ReadyEndpoints, n => n == 3, TimeSpan.FromSeconds(60), "3 ready endpoints");
+        await Eventually.Until(async () => { try { return await Get(port); } catch { return ""; } }, s => s.StartsWith("echo-"), TimeSpan.FromSeconds(10), "the proxy to answer");
+
+        // 50 requests/s for 20 s; the container of one pod is killed after 5 s.
+        var ok = 0; var failed = 0;
+        var start = DateTime.UtcNow;
+        var victim = (await Engine.ListAsync(_silo.NodeName)).First();
+        var killed = false;
+        var requests = new List<Task>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var due = start.AddMilliseconds(i * 20);
+            var wait = due - DateTime.UtcNow;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            if (!killed && DateTime.UtcNow - start > TimeSpan.FromSeconds(5)) { killed = true; _ = Engine.RunAsync("kill", victim.Id); }
+            requests.Add(Task.Run(async () =>
+            {
+                try { if ((await Get(port)).StartsWith("echo-")) Interlocked.Increment(ref ok); else Interlocked.Increment(ref failed); }
+                catch { Interlocked.Increment(ref failed); }
+            }));
+        }
+        await Task.WhenAll(requests);
+        output.WriteLine($"{ok} ok, {failed} failed of 1000 while {victim.PodName}'s container was killed and restarted");
+        Assert.True(killed);
+        Assert.True(failed < 10, $"{failed} of 1000 requests failed");
+        var pod = await Eventually.Until(() => _client.GetAsync<V1Pod>(victim.PodName), p => p?.Status?.ContainerStatuses?[0].RestartCount >= 1, TimeSpan.FromSeconds(20), "the restart");
+        Assert.NotNull(pod);
+    }
+
+    [Fact]
+    public async Task TheBriefsServiceBecomesALoadBalancerAndKeepsServing()
+    {
+        await _client.CreateAsync(Echo(2));
+        var manifest = (string f) => Cluster.Client.Manifests.Parse(File.ReadAllText(Path.Combine(Unit.Client.RepoPaths.Shared, "examples", f)), f).Single();
+        // The brief's Service selects app=nginx; point our echo pods' label at it through a second deployment label is not needed:
+        // apply it, then check it serves the pods it selects (none here) and our echo service's flow below.
+        await _client.ApplyAsync(manifest("my-service.yaml"));
+        var clusterIp = (await _client.GetAsync<V1Service>("my-service"))!.Spec.ClusterIP;
+        await _client.ApplyAsync(manifest("my-service-lb.yaml"));
+        var lb = await Eventually.Until(() => _client.GetAsync<V1Service>("my-service"),
+            s => s?.Status?.LoadBalancer?.Ingress?.Count > 0 && s.Spec.Ports[0].NodePort > 0, TimeSpan.FromSeconds(10), "an external IP and a node port");
+        Assert.Equal(clusterIp, lb!.Spec.ClusterIP);               // same service, same IP
+        Assert.Equal("127.0.0.1", lb.Status.LoadBalancer.Ingress[0].Ip);
+        var get = await CliRunner.RunAsync(_silo.Gateway, "get", "service", "my-service");
+        Assert.Matches(@"my-service\s+LoadBalancer\s+127\.\S+\s+127\.0\.0\.1\s+80:3\d{4}/TCP", get.Out);
+
+        // Serving through the change: an echo service switched from ClusterIP to LoadBalancer answers on both.
+        var echo = await _client.CreateAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "echo", NamespaceProperty = "default" },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "echo" }, Ports = [new V1ServicePort { Port = 80, TargetPort = 80 }] },
+        });
+        await Eventually.Until(ReadyEndpoints, n => n == 2, TimeSpan.FromSeconds(60), "2 ready endpoints");
+        await Eventually.Until(async () => { try { return (await _http.GetStringAsync($"http://{echo.Spec.ClusterIP}/")).Trim(); } catch { return ""; } }, s => s.StartsWith("echo-"), TimeSpan.FromSeconds(10), "the cluster IP to answer");
+        echo = (await _client.GetAsync<V1Service>("echo"))!;
+        echo.Spec.Type = "LoadBalancer";
+        await _client.UpdateAsync(echo);
+        var switched = await Eventually.Until(() => _client.GetAsync<V1Service>("echo"), s => s?.Spec.Ports[0].NodePort > 0 && s.Status?.LoadBalancer?.Ingress?.Count > 0, TimeSpan.FromSeconds(10), "node port");
+        Assert.StartsWith("echo-", (await _http.GetStringAsync($"http://{switched!.Spec.ClusterIP}/")).Trim());
+        await Eventually.Until(async () => { try { return await Get(switched.Spec.Ports[0].NodePort!.Value); } catch { return ""; } }, s => s.StartsWith("echo-"), TimeSpan.FromSeconds(10), "the node port to answer");
+    }
+
+    [Fact]
+    public async Task AnIngressRoutesHostsAndPathsToServices()
+    {
+        // Two deployments and services that answer with their pod names.
+        foreach (var app in new[] { "blue", "green" })
+        {
+            var d = Echo(1);
+            d.Metadata.Name = app;
+            d.Spec.Selector.MatchLabels["app"] = app;
+            d.Spec.Template.Metadata.Labels["app"] = app;
+            await _client.CreateAsync(d);
+            await _client.CreateAsync(new V1Service
+            {
+                Metadata = new V1ObjectMeta { Name = app, NamespaceProperty = "default" },
+                Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = app }, Ports = [new V1ServicePort { Name = "http", Port = 8000, TargetPort = 80 }] },
+            });
+        }
+        V1IngressBackend To(string svc) => new() { Service = new V1IngressServiceBackend { Name = svc, Port = new V1ServiceBackendPort { Name = "http" } } };
+        await _client.CreateAsync(new V1Ingress
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
+            Spec = new V1IngressSpec
+            {
+                DefaultBackend = To("green"),
+                Rules =
+                [
+                    new V1IngressRule { Host = "blue.example", Http = new V1HTTPIngressRuleValue { Paths = [new V1HTTPIngressPath { Path = "/", PathType = "Prefix", Backend = To("blue") }] } },
+                    new V1IngressRule
+                    {
+                        Host = "shop.example",
+                        Http = new V1HTTPIngressRuleValue { Paths =
+                        [
+                            new V1HTTPIngressPath { Path = "/blue", PathType = "Prefix", Backend = To("blue") },
+                            new V1HTTPIngressPath { Path = "/green/index.html", PathType = "Exact", Backend = To("green") },
+                        ] },
+                    },
+                ],
+            },
+        });
+        async Task<string> Via(string host, string path)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{_silo.IngressPort}{path}");
+            request.Headers.Host = host;
+            using var r = await _http.SendAsync(request);
+            return r.IsSuccessStatusCode ? (await r.Content.ReadAsStringAsync()).Trim() : $"HTTP {(int)r.StatusCode}";
+        }
+        await Eventually.Until(() => Via("blue.example", "/"), s => s.StartsWith("blue-"), TimeSpan.FromSeconds(60), "blue.example to reach blue");
+        Assert.StartsWith("blue-", await Via("shop.example", "/blue/index.html"));
+        Assert.StartsWith("green-", await Via("shop.example", "/green/index.html"));
+        Assert.StartsWith("green-", await Via("other.example", "/"));          // the default backend
+        var table = await CliRunner.RunAsync(_silo.Gateway, "get", "ingress");
+        Assert.Matches(@"web\s+<none>\s+blue.example,shop.example\s+127.0.0.1\s+80\s+\d+s", table.Out);
     }
 }

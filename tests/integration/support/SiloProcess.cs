@@ -16,6 +16,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public int ApiPort { get; }
     public int GatewayPort { get; }
     public int SiloPort { get; }
+    public int IngressPort { get; }
     public string Gateway => $"127.0.0.1:{GatewayPort}";
     readonly string[] _extraArgs;
     Process? _process;
@@ -25,7 +26,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         NodeName = nodeName;
         DataDir = Path.Combine(Path.GetTempPath(), "cluster-tests", $"{nodeName}-{Guid.NewGuid():N}");
-        ApiPort = FreePort(); GatewayPort = FreePort(); SiloPort = FreePort();
+        ApiPort = FreePort(); GatewayPort = FreePort(); SiloPort = FreePort(); IngressPort = FreePort();
         _extraArgs = extraArgs;
     }
 
@@ -51,7 +52,7 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (var a in new[] { SiloDll, "--node-name", NodeName, "--data-dir", DataDir, "--api-port", ApiPort.ToString(),
-                     "--gateway-port", GatewayPort.ToString(), "--silo-port", SiloPort.ToString(), "--heartbeat-seconds", "2" }.Concat(_extraArgs))
+                     "--gateway-port", GatewayPort.ToString(), "--silo-port", SiloPort.ToString(), "--ingress-port", IngressPort.ToString(), "--heartbeat-seconds", "2" }.Concat(_extraArgs))
             psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (_log) _log.Add(e.Data); };
