@@ -73,6 +73,70 @@ for (var i = 0; i < Math.Max(3, runs / 2); i++) ten.Add(await ApplyUntilRunning(
 var three = new List<double>();
 for (var i = 0; i < Math.Max(3, runs / 2); i++) three.Add(await ApplyUntilRunning($"three-{i}", 3));
 
+// 3. The service proxy: the same requests straight to a pod's published port and through the node port.
+var echo = new V1Deployment
+{
+    Metadata = new V1ObjectMeta { Name = "echo", NamespaceProperty = "default" },
+    Spec = new V1DeploymentSpec
+    {
+        Replicas = 1,
+        Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "echo" } },
+        Template = new V1PodTemplateSpec
+        {
+            Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "echo" } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "nginx:latest", Ports = [new V1ContainerPort { ContainerPort = 80 }] }] },
+        },
+    },
+};
+await client.ApplyAsync(echo);
+var svc = (await client.ApplyAsync(new V1Service
+{
+    Metadata = new V1ObjectMeta { Name = "echo", NamespaceProperty = "default" },
+    Spec = new V1ServiceSpec { Type = "NodePort", Selector = new Dictionary<string, string> { ["app"] = "echo" }, Ports = [new V1ServicePort { Port = 80, TargetPort = 80 }] },
+})).Object;
+int direct;
+while (true)
+{
+    var pods = await client.ListAsync<V1Pod>("default", "app=echo");
+    var ports = pods.FirstOrDefault(p => p.Status?.Phase == "Running")?.Metadata.Annotations is { } ann && ann.TryGetValue("cluster.local/host-ports", out var hp) ? hp : null;
+    var ep = await client.GetAsync<V1Endpoints>("echo");
+    if (ports != null && ep?.Subsets?.Any(s => s.Addresses?.Count > 0) == true) { direct = int.Parse(ports.Split('=')[1]); break; }
+    await Task.Delay(100);
+}
+var nodePort = (await client.GetAsync<V1Service>("echo"))!.Spec.Ports[0].NodePort!.Value;
+using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
+async Task<List<double>> Latencies(int port, int n)
+{
+    var list = new List<double>();
+    for (var i = 0; i < n; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        using var r = await http.GetAsync($"http://127.0.0.1:{port}/");
+        await r.Content.ReadAsByteArrayAsync();
+        sw.Stop();
+        if (r.IsSuccessStatusCode) list.Add(sw.Elapsed.TotalMilliseconds);
+    }
+    return list;
+}
+async Task<double> Throughput(int port, int callers, TimeSpan length)
+{
+    var until = DateTime.UtcNow + length;
+    var done = 0;
+    await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
+    {
+        while (DateTime.UtcNow < until)
+        {
+            try { using var r = await http.GetAsync($"http://127.0.0.1:{port}/"); if (r.IsSuccessStatusCode) Interlocked.Increment(ref done); } catch { }
+        }
+    }));
+    return done / length.TotalSeconds;
+}
+await Latencies(direct, 200); await Latencies(nodePort, 200); // warm up
+var directLat = await Latencies(direct, 2000);
+var proxiedLat = await Latencies(nodePort, 2000);
+var directTput = await Throughput(direct, 16, TimeSpan.FromSeconds(5));
+var proxiedTput = await Throughput(nodePort, 16, TimeSpan.FromSeconds(5));
+
 results.Add(new("raw create+start (Docker API, init, published port)", Stats.Median(raw), Stats.P99(raw), "floor", "-"));
 results.Add(new("apply -> Running, 1 pod", Stats.Median(one), Stats.P99(one), "p50 <= 1.25x raw; p99 <= 1000 ms",
     Stats.Median(one) <= 1.25 * Stats.Median(raw) && Stats.P99(one) <= 1000 ? "met" : "missed"));
@@ -84,5 +148,8 @@ Console.WriteLine($"{"scenario",-55} {"p50 ms",9} {"p99 ms",9}  target / result"
 foreach (var r in results) Console.WriteLine($"{r.Name,-55} {r.P50,9:0} {r.P99,9:0}  {r.Target} {r.Result}");
 Console.WriteLine($"{"ratio apply(1 pod) p50 / raw p50",-55} {Stats.Median(one) / Stats.Median(raw),9:0.00}");
 Console.WriteLine($"{"idle one-node silo RSS (MB), target <= 200",-55} {idleRss,9:0}  {(idleRss <= 200 ? "met" : "missed")}");
+Console.WriteLine($"{"HTTP GET to the pod's published port (direct)",-55} {Stats.Median(directLat),9:0.00} {Stats.P99(directLat),9:0.00}  ms, {directTput,8:0} req/s with 16 callers");
+Console.WriteLine($"{"HTTP GET through the service proxy (node port)",-55} {Stats.Median(proxiedLat),9:0.00} {Stats.P99(proxiedLat),9:0.00}  ms, {proxiedTput,8:0} req/s with 16 callers");
+Console.WriteLine($"{"proxy added latency p50 / p99 (ms)",-55} {Stats.Median(proxiedLat) - Stats.Median(directLat),9:0.00} {Stats.P99(proxiedLat) - Stats.P99(directLat),9:0.00}  throughput ratio {proxiedTput / directTput:0.00}");
 
 record Row(string Name, double P50, double P99, string Target, string Result);
