@@ -6,6 +6,9 @@ using Cluster.Silo.Agents;
 using Cluster.Silo.Hosting;
 using Cluster.Silo.Http;
 using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 // A silo: one machine's member of the cluster. It hosts grains, this machine's node agent, and the HTTP port
 // (health, version, the Kubernetes API for kubectl and the official clients, and the Orleans dashboard).
@@ -42,6 +45,14 @@ builder.Services.AddSingleton<IContainerRuntime>(sp => NodeAgentHost.CreateRunti
 builder.Services.Configure<SchedulerOptions>(o => o.Strategy = settings.Scheduler);
 builder.WebHost.UseUrls($"http://{settings.ApiAddress}:{settings.ApiPort}");
 
+// OpenTelemetry: the proxies' per-Service metrics and Orleans' own; exported over OTLP when the standard
+// OTEL_EXPORTER_OTLP_* variables name a collector.
+var otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+builder.Services.AddOpenTelemetry()
+    .ConfigureResource(r => r.AddService("cluster-silo", serviceInstanceId: settings.NodeName))
+    .WithMetrics(m => { m.AddMeter("Cluster.ServiceProxy", "Microsoft.Orleans"); if (otlp) m.AddOtlpExporter(); })
+    .WithTracing(t => { t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"); if (otlp) t.AddOtlpExporter(); });
+
 builder.UseOrleans(silo =>
 {
     OrleansSetup.Configure(silo, settings);
@@ -72,6 +83,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
 });
 HealthEndpoints.Map(app, () => started);
 Cluster.Silo.Api.KubeApi.Map(app);
+app.MapGet("/metrics/services", (Cluster.Silo.Networking.ServiceProxy proxy) => Results.Json(proxy.Stats.ToDictionary(kv => kv.Key, kv => new
+{
+    connections = kv.Value.Connections, active = kv.Value.Active, bytes = kv.Value.Bytes, errors = kv.Value.Errors,
+    requestsPerSecond = kv.Value.RatePerSecond, errorRatio = kv.Value.ErrorRatio,
+})));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 await app.RunAsync();
 return 0;

@@ -37,6 +37,21 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
         public void Dispose() { Stop.Cancel(); Socket.Stop(); }
     }
 
+    /// <summary>Per-Service counters (also exported as OpenTelemetry metrics), for /metrics/services and the autoscaler.</summary>
+    public sealed class ServiceStats
+    {
+        public long Connections, Active, Bytes, Errors;
+        readonly Queue<DateTime> _recent = new();
+        public void Opened() { Interlocked.Increment(ref Connections); lock (_recent) { _recent.Enqueue(DateTime.UtcNow); Trim(); } }
+        void Trim() { while (_recent.Count > 0 && DateTime.UtcNow - _recent.Peek() > TimeSpan.FromSeconds(10)) _recent.Dequeue(); }
+        public double RatePerSecond { get { lock (_recent) { Trim(); return _recent.Count / 10.0; } } }
+        public double ErrorRatio => Connections == 0 ? 0 : (double)Errors / Connections;
+    }
+
+    readonly ConcurrentDictionary<string, ServiceStats> _stats = new();
+    public IReadOnlyDictionary<string, ServiceStats> Stats => _stats;
+    ServiceStats StatsOf(string service) => _stats.GetOrAdd(service, _ => new ServiceStats());
+
     readonly ConcurrentDictionary<string, Listener> _listeners = new();
     readonly Dictionary<string, Backend> _backendState = new();
     public IReadOnlyCollection<string> Listening => _listeners.Keys.ToList();
@@ -184,6 +199,8 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
     {
         var tags = new KeyValuePair<string, object?>("service", l.Service);
         Connections.Add(1, tags);
+        var stats = StatsOf(l.Service);
+        stats.Opened();
         var clientIp = (client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "";
         using var _ = client;
         // A backend that refuses the connection (its container just died, before the endpoints caught up) is skipped:
@@ -193,9 +210,10 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
         {
             var candidates = l.Backends.Where(b => !tried.Contains(b)).ToList();
             var backend = l.Balancer.Pick(candidates, clientIp);
-            if (backend == null) { Errors.Add(1, tags); return; }
+            if (backend == null) { Errors.Add(1, tags); Interlocked.Increment(ref stats.Errors); return; }
             tried.Add(backend);
             Interlocked.Increment(ref backend.Active);
+            Interlocked.Increment(ref stats.Active);
             ActiveConnections.Add(1, tags);
             try
             {
@@ -213,25 +231,27 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
                 client.NoDelay = true;
                 await using var a = new NetworkStream(client, ownsSocket: false);
                 await using var b = new NetworkStream(upstream, ownsSocket: false);
-                await Task.WhenAll(Pump(a, b, upstream, tags), Pump(b, a, client, tags));
+                await Task.WhenAll(Pump(a, b, upstream, tags, stats), Pump(b, a, client, tags, stats));
                 return;
             }
             catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
             {
                 Errors.Add(1, tags);
+                Interlocked.Increment(ref stats.Errors);
                 logger.LogDebug("proxy {Service} -> {Backend}: {Message}", l.Service, backend, e.Message);
                 return;
             }
             finally
             {
                 Interlocked.Decrement(ref backend.Active);
+                Interlocked.Decrement(ref stats.Active);
                 ActiveConnections.Add(-1, tags);
             }
         }
     }
 
     /// <summary>Copies one direction; at its end, half-closes the other side so the peer sees EOF.</summary>
-    static async Task Pump(Stream from, Stream to, Socket toSocket, KeyValuePair<string, object?> tags)
+    static async Task Pump(Stream from, Stream to, Socket toSocket, KeyValuePair<string, object?> tags, ServiceStats stats)
     {
         var buffer = new byte[16384];
         try
@@ -241,6 +261,7 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
             {
                 await to.WriteAsync(buffer.AsMemory(0, n));
                 Bytes.Add(n, tags);
+                Interlocked.Add(ref stats.Bytes, n);
             }
         }
         catch (IOException) { }

@@ -76,6 +76,13 @@ public sealed class ServicesTests(ITestOutputHelper output) : IAsyncLifetime
 
         var counts = new Dictionary<string, int>();
         for (var i = 0; i < 300; i++) { var name = await Get(port); counts[name] = counts.GetValueOrDefault(name) + 1; }
+        // The proxy counts what it forwarded per Service (the same figures go out as OpenTelemetry metrics).
+        var metrics = System.Text.Json.Nodes.JsonNode.Parse(await _http.GetStringAsync($"http://127.0.0.1:{_silo.ApiPort}/metrics/services"))!;
+        var echoStats = metrics["default/echo:80"]!;
+        Assert.True((long)echoStats["connections"]! >= 300);
+        Assert.True((long)echoStats["bytes"]! > 300 * 20);
+        Assert.True((double)echoStats["requestsPerSecond"]! > 0);
+        Assert.Equal(0, (long)echoStats["errors"]!);
         output.WriteLine(string.Join(", ", counts.Select(kv => $"{kv.Key}={kv.Value}")));
         Assert.Equal(3, counts.Count);
         Assert.All(counts.Values, c => Assert.InRange(c, 80, 120));
