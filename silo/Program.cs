@@ -63,6 +63,8 @@ builder.Services.AddHostedService<NodeAgentHost>();
 builder.Services.AddSingleton<Cluster.Silo.Networking.ServiceProxy>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Cluster.Silo.Networking.ServiceProxy>());
 builder.Services.AddHostedService<Cluster.Silo.Networking.IngressProxy>();
+builder.Services.AddHostedService<NodeLifecycleHost>();
+builder.Services.Configure<NodeLifecycleOptions>(o => o.GracePeriod = TimeSpan.FromSeconds(settings.NodeGraceSeconds));
 
 var app = builder.Build();
 

@@ -33,7 +33,7 @@ public sealed class ClusterClient : IAsyncDisposable
     }
 
     /// <summary>Connects to the gateway at server ("host:port"), CLUSTER_SERVER, or the local one-machine cluster.</summary>
-    public static async Task<ClusterClient> ConnectAsync(string? server = null, CancellationToken ct = default)
+    public static async Task<ClusterClient> ConnectAsync(string? server = null, CancellationToken ct = default, string? clusterId = null)
     {
         server ??= Environment.GetEnvironmentVariable("CLUSTER_SERVER") ?? DefaultServer;
         var endpoint = ParseEndpoint(server);
@@ -41,7 +41,7 @@ public sealed class ClusterClient : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(c =>
         {
-            c.Configure<ClusterOptions>(o => { o.ClusterId = Environment.GetEnvironmentVariable("CLUSTER_CLUSTER_ID") ?? "cluster"; o.ServiceId = "cluster"; });
+            c.Configure<ClusterOptions>(o => { o.ClusterId = clusterId ?? Environment.GetEnvironmentVariable("CLUSTER_CLUSTER_ID") ?? "cluster"; o.ServiceId = "cluster"; });
             c.UseStaticClustering(endpoint);
             c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(30));
             // Fail fast when no gateway answers: the CLI should say so at once, not retry for seconds.

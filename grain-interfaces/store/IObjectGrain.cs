@@ -85,6 +85,8 @@ public interface INodeGrain : IObjectGrain
     /// <summary>Pods bound to this node; waits up to maxWait for a version newer than sinceVersion (long poll).</summary>
     [AlwaysInterleave] Task<NodeAssignments> WaitAssignments(long sinceVersion, TimeSpan maxWait);
     Task<ApiResult> SetUnschedulable(bool unschedulable);
+    /// <summary>The node controller's verdict: Ready=Unknown and the unreachable NoExecute taint, until the agent's next heartbeat.</summary>
+    Task<ApiResult> MarkUnreachable(string why);
     /// <summary>A container's log from this node's agent; the text comes back in ApiResult.Json.</summary>
     Task<ApiResult> Logs(LogRequest request);
 }

@@ -52,8 +52,35 @@ public sealed class NodeGrain(
     {
         if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
         var status = Objects.FromJson<V1NodeStatus>(statusJson);
-        return await Mutate(n => { n.Status = status; return true; });
+        return await Mutate(n =>
+        {
+            n.Status = status;
+            // The agent is back: the node controller's taint goes.
+            if (n.Spec?.Taints?.Any(t => t.Key == NodeLifecycleGrain.UnreachableTaint) == true)
+            {
+                n.Spec.Taints = n.Spec.Taints.Where(t => t.Key != NodeLifecycleGrain.UnreachableTaint).ToList();
+                if (n.Spec.Taints.Count == 0) n.Spec.Taints = null;
+            }
+            return true;
+        });
     }
+
+    public Task<ApiResult> MarkUnreachable(string why) => Mutate(n =>
+    {
+        n.Spec ??= new V1NodeSpec();
+        n.Spec.Taints ??= [];
+        if (n.Spec.Taints.All(t => t.Key != NodeLifecycleGrain.UnreachableTaint))
+            n.Spec.Taints.Add(new V1Taint { Key = NodeLifecycleGrain.UnreachableTaint, Effect = "NoExecute", TimeAdded = Objects.Now() });
+        n.Status ??= new V1NodeStatus();
+        foreach (var c in n.Status.Conditions ?? [])
+        {
+            if (c.Status != "Unknown") c.LastTransitionTime = Objects.Now();
+            c.Status = "Unknown";
+            c.Reason = "NodeStatusUnknown";
+            c.Message = $"Kubelet stopped posting node status ({why}).";
+        }
+        return true;
+    });
 
     public Task<ApiResult> SetUnschedulable(bool unschedulable) =>
         Mutate(n =>

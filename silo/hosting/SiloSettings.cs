@@ -22,6 +22,8 @@ public sealed class SiloSettings
     public string Scheduler { get; set; } = "fair-share";
     public string ClusterId { get; set; } = "cluster";
     public double HeartbeatSeconds { get; set; } = 10;
+    /// <summary>A node without a heartbeat this long is Unknown and its pods are evicted (a dead silo is seen at once through membership).</summary>
+    public double NodeGraceSeconds { get; set; } = 40;
 
     public string ResolvedDataDir => DataDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster", NodeName);
 
@@ -32,7 +34,7 @@ public sealed class SiloSettings
         ["--api-address"] = "Cluster:ApiAddress", ["--silo-port"] = "Cluster:SiloPort", ["--gateway-port"] = "Cluster:GatewayPort", ["--ingress-port"] = "Cluster:IngressPort",
         ["--redis"] = "Cluster:Redis", ["--docker-host"] = "Cluster:DockerHost", ["--runtime"] = "Cluster:Runtime",
         ["--simulated-nodes"] = "Cluster:SimulatedNodes", ["--simulated-start-delay-ms"] = "Cluster:SimulatedStartDelayMs",
-        ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds",
+        ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds", ["--node-grace-seconds"] = "Cluster:NodeGraceSeconds",
     };
 
     /// <summary>Problems with the settings, each a sentence naming the option.</summary>

@@ -1,0 +1,87 @@
+using Cluster.Grains.Events;
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace Cluster.Grains.Nodes;
+
+public sealed class NodeLifecycleOptions
+{
+    /// <summary>How long a node may go without a heartbeat before it is Unknown (Kubernetes: 40 s).</summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often nodes are checked.</summary>
+    public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromMilliseconds(500);
+}
+
+public interface INodeLifecycleGrain : IGrainWithStringKey
+{
+    /// <summary>Keeps the controller alive (every silo pings it; if its silo dies it comes back on another).</summary>
+    Task Ping();
+    /// <summary>One pass now (tests, and silos that saw a membership change).</summary>
+    Task Check();
+}
+
+/// <summary>
+/// The node lifecycle controller: a node whose silo the cluster declared dead (Orleans membership), or whose
+/// heartbeat is older than the grace period, becomes Ready=Unknown with the unreachable NoExecute taint, and its
+/// pods are evicted at once so that their controllers replace them on the nodes that remain. The agent's next
+/// heartbeat makes the node Ready again and removes the taint.
+/// </summary>
+public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOptions<NodeLifecycleOptions> options, ILogger<NodeLifecycleGrain> logger)
+    : Grain, INodeLifecycleGrain
+{
+    const string Component = "node-controller";
+    public const string UnreachableTaint = "node.kubernetes.io/unreachable";
+
+    public override Task OnActivateAsync(CancellationToken ct)
+    {
+        this.RegisterGrainTimer(Check, new GrainTimerCreationOptions(TimeSpan.Zero, options.Value.CheckPeriod) { Interleave = false, KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public Task Ping() => Task.CompletedTask;
+
+    public async Task Check()
+    {
+        var now = DateTime.UtcNow;
+        var members = membership.CurrentSnapshot.Members.Values.ToList();
+        foreach (var json in (await GrainFactory.Index("Node", "").List(new ListRequest())).Items)
+        {
+            var node = Objects.FromJson<V1Node>(json);
+            var name = node.Metadata.Name;
+            var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
+            if (ready?.Status != "True") continue;
+            var host = members.Where(m => m.Name == name || name.StartsWith(m.Name + "-", StringComparison.Ordinal))
+                .OrderByDescending(m => m.Status == SiloStatus.Active).ThenByDescending(m => m.Name.Length).FirstOrDefault();
+            var siloDead = host != null && host.Status is SiloStatus.Dead && !members.Any(m => m.Name == host.Name && m.Status == SiloStatus.Active);
+            var stale = ready.LastHeartbeatTime is { } hb && now - hb > options.Value.GracePeriod;
+            if (!siloDead && !stale) continue;
+            var why = siloDead ? $"its silo {host!.SiloAddress} was declared dead" : $"no heartbeat for {(now - ready.LastHeartbeatTime!.Value).TotalSeconds:0}s";
+            logger.LogWarning("node {Node} is unreachable: {Why}; evicting its pods", name, why);
+            var nodeGrain = GrainFactory.GetGrain<INodeGrain>(new ObjectKey("Node", "", name).GrainKey);
+            await nodeGrain.MarkUnreachable(why);
+            await EventRecorder.Record(GrainFactory, node, Kinds.Node, EventRecorder.Normal, "NodeNotReady", $"Node {name} status is now: NodeNotReady ({why})", Component);
+            await EvictPods(name);
+        }
+    }
+
+    async Task EvictPods(string node)
+    {
+        foreach (var nsJson in (await GrainFactory.Index("Namespace", "").List(new ListRequest())).Items)
+        {
+            var ns = Objects.FromJson<V1Namespace>(nsJson).Metadata.Name;
+            var pods = (await GrainFactory.Index("Pod", ns).List(new ListRequest(FieldSelector: $"spec.nodeName={node}"))).Items.Select(Objects.FromJson<V1Pod>).ToList();
+            await Task.WhenAll(pods.Select(async p =>
+            {
+                // The agent that would stop the containers is gone: the pod object goes at once (its node removes
+                // the containers when it comes back, as they no longer belong to a pod bound to it).
+                await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", ns, p.Metadata.Name).GrainKey).Delete(new DeleteOptions(GracePeriodSeconds: 0));
+                await EventRecorder.Record(GrainFactory, p, Kinds.Pod, EventRecorder.Normal, "TaintManagerEviction", $"Marking for deletion Pod {ns}/{p.Metadata.Name}", Component);
+            }));
+        }
+    }
+}

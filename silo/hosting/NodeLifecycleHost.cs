@@ -1,0 +1,31 @@
+using Cluster.Grains.Nodes;
+using Orleans.Runtime;
+
+namespace Cluster.Silo.Hosting;
+
+/// <summary>
+/// Keeps the node lifecycle controller alive from every silo (one ping a second brings it back on a surviving silo
+/// when its own dies) and runs it at once when the Orleans membership view changes, so a dead silo's pods are
+/// replaced as soon as the cluster declares it dead.
+/// </summary>
+public sealed class NodeLifecycleHost(IGrainFactory grains, IClusterMembershipService membership, ILogger<NodeLifecycleHost> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var controller = grains.GetGrain<INodeLifecycleGrain>("default");
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var _ in membership.MembershipUpdates.WithCancellation(ct))
+                    try { await controller.Check(); } catch (Exception e) { logger.LogDebug("node check after a membership change failed: {Message}", e.Message); }
+            }
+            catch (OperationCanceledException) { }
+        }, ct);
+        while (!ct.IsCancellationRequested)
+        {
+            try { await controller.Ping(); } catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogDebug("node controller ping failed: {Message}", e.Message); }
+            try { await Task.Delay(1000, ct); } catch (OperationCanceledException) { return; }
+        }
+    }
+}
