@@ -40,6 +40,7 @@ public static class Columns
             []),
         ["Endpoints"] = new("Endpoints", "", true, ["NAME", "ENDPOINTS", "AGE"], []),
         ["EndpointSlice"] = new("EndpointSlice", "discovery.k8s.io", true, ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], []),
+        ["PodDisruptionBudget"] = new("PodDisruptionBudget", "policy", true, ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], []),
         ["Ingress"] = new("Ingress", "networking.k8s.io", true, ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], []),
         // Event's wide columns are interleaved; see EventRow.
         ["Event"] = new("Event", "", true,
@@ -63,6 +64,7 @@ public static class Columns
         ["configmap"] = "ConfigMap", ["configmaps"] = "ConfigMap", ["cm"] = "ConfigMap",
         ["secret"] = "Secret", ["secrets"] = "Secret",
         ["event"] = "Event", ["events"] = "Event", ["ev"] = "Event", ["corev1event"] = "Event",
+        ["pdb"] = "PodDisruptionBudget", ["poddisruptionbudget"] = "PodDisruptionBudget", ["poddisruptionbudgets"] = "PodDisruptionBudget",
         ["ingress"] = "Ingress", ["ingresses"] = "Ingress", ["ing"] = "Ingress",
         ["endpoints"] = "Endpoints", ["ep"] = "Endpoints", ["endpointslice"] = "EndpointSlice", ["endpointslices"] = "EndpointSlice",
     };
@@ -145,6 +147,7 @@ public static class Columns
                 "ConfigMap" => ConfigMapRow(Cast<V1ConfigMap>(obj, info.Kind), nowUtc),
                 "Secret" => SecretRow(Cast<V1Secret>(obj, info.Kind), nowUtc),
                 "Event" => EventRow(Cast<Corev1Event>(obj, info.Kind), wide, nowUtc),
+                "PodDisruptionBudget" => PdbRow(Cast<V1PodDisruptionBudget>(obj, info.Kind), nowUtc),
                 "Ingress" => IngressRow(Cast<V1Ingress>(obj, info.Kind), nowUtc),
                 "Endpoints" => EndpointsRow(Cast<V1Endpoints>(obj, info.Kind), nowUtc),
                 "EndpointSlice" => EndpointSliceRow(Cast<V1EndpointSlice>(obj, info.Kind), nowUtc),
@@ -512,6 +515,15 @@ public static class Columns
             }
         yield return all.Count == 0 ? "<none>" : string.Join(",", all.Take(3)) + (all.Count > 3 ? $" + {all.Count - 3} more..." : "");
         yield return Age.Since(e.Metadata?.CreationTimestamp, now);
+    }
+
+    internal static IEnumerable<string> PdbRow(V1PodDisruptionBudget p, DateTime now)
+    {
+        yield return p.Metadata?.Name ?? string.Empty;
+        yield return p.Spec?.MinAvailable?.Value ?? "N/A";
+        yield return p.Spec?.MaxUnavailable?.Value ?? "N/A";
+        yield return (p.Status?.DisruptionsAllowed ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return Age.Since(p.Metadata?.CreationTimestamp, now);
     }
 
     internal static IEnumerable<string> IngressRow(V1Ingress i, DateTime now)

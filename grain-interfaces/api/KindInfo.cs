@@ -28,6 +28,7 @@ public sealed record KindInfo(
         ["Endpoints"] = j => KubernetesJson.Deserialize<V1Endpoints>(j),
         ["EndpointSlice"] = j => KubernetesJson.Deserialize<V1EndpointSlice>(j),
         ["Ingress"] = j => KubernetesJson.Deserialize<V1Ingress>(j),
+        ["PodDisruptionBudget"] = j => KubernetesJson.Deserialize<V1PodDisruptionBudget>(j),
     };
 }
 
@@ -49,7 +50,9 @@ public static class Kinds
 
     public static readonly KindInfo Ingress = new("Ingress", "networking.k8s.io", "v1", "ingresses", "ingress", true, ["ing"], typeof(V1Ingress));
 
-    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress];
+    public static readonly KindInfo PodDisruptionBudget = new("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", true, ["pdb"], typeof(V1PodDisruptionBudget));
+
+    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget];
 
     public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
 

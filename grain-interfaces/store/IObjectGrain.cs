@@ -49,6 +49,7 @@ public interface IEventGrain : IObjectGrain { }
 public interface IEndpointsGrain : IObjectGrain { }
 public interface IEndpointSliceGrain : IObjectGrain { }
 public interface IIngressGrain : IObjectGrain { }
+public interface IPodDisruptionBudgetGrain : IObjectGrain { }
 
 public interface IDeploymentGrain : IObjectGrain
 {
@@ -74,6 +75,8 @@ public interface IPodGrain : IObjectGrain
     Task MarkUnschedulable(string message);
     /// <summary>The node agent's report: status plus the host ports it published ("container/port=hostPort,...").</summary>
     Task<ApiResult> ReportStatus(string statusJson, string? hostPorts);
+    /// <summary>The eviction subresource: deletes the pod unless a PodDisruptionBudget forbids it (429 TooManyRequests).</summary>
+    Task<ApiResult> Evict(long? gracePeriodSeconds, bool dryRun);
 }
 
 public interface INodeGrain : IObjectGrain
@@ -114,6 +117,7 @@ public static class ObjectGrains
         "Endpoints" => f.GetGrain<IEndpointsGrain>(key.GrainKey),
         "EndpointSlice" => f.GetGrain<IEndpointSliceGrain>(key.GrainKey),
         "Ingress" => f.GetGrain<IIngressGrain>(key.GrainKey),
+        "PodDisruptionBudget" => f.GetGrain<IPodDisruptionBudgetGrain>(key.GrainKey),
         _ => throw new ArgumentException($"unknown kind {key.Kind}"),
     };
 

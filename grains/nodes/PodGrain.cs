@@ -97,6 +97,25 @@ public sealed class PodGrain(
         });
     }
 
+    public async Task<ApiResult> Evict(long? gracePeriodSeconds, bool dryRun)
+    {
+        if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
+        // Budgets are checked against the live pods, not a possibly stale status, so two evictions cannot both pass.
+        var pods = (await GrainFactory.Index("Pod", Key.Namespace).List(new ListRequest())).Items.Select(Objects.FromJson<V1Pod>).ToList();
+        foreach (var json in (await GrainFactory.Index("PodDisruptionBudget", Key.Namespace).List(new ListRequest())).Items)
+        {
+            var pdb = Objects.FromJson<V1PodDisruptionBudget>(json);
+            if (!LabelSelector.FromModel(pdb.Spec?.Selector).Matches((IReadOnlyDictionary<string, string>?)Current.Metadata.Labels?.ToDictionary())) continue;
+            if (Current.Metadata.DeletionTimestamp != null) continue;
+            var status = Controllers.Disruption.DisruptionBudget.Status(pdb, pods, Objects.Now());
+            var thisHealthy = Current.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+            if (thisHealthy && status.DisruptionsAllowed <= 0)
+                return new ApiResult(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", null,
+                    [new StatusCause("DisruptionBudget", $"The disruption budget {pdb.Metadata.Name} needs {status.DesiredHealthy} healthy pods and has {status.CurrentHealthy} currently", "")]);
+        }
+        return await Delete(new DeleteOptions(GracePeriodSeconds: gracePeriodSeconds, DryRun: dryRun));
+    }
+
     static void SetCondition(V1PodStatus s, string type, string status, string? reason, string? message)
     {
         s.Conditions ??= [];

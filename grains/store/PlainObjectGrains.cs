@@ -188,6 +188,21 @@ public sealed class IngressGrain([PersistentState("object", ObjectGrain<V1Ingres
     }
 }
 
+/// <summary>A PodDisruptionBudget; its controller keeps status (healthy, desired, allowed disruptions) current.</summary>
+public sealed class PodDisruptionBudgetGrain([PersistentState("object", ObjectGrain<V1PodDisruptionBudget>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<PodDisruptionBudgetGrain> l)
+    : ObjectGrain<V1PodDisruptionBudget>(s, l), IPodDisruptionBudgetGrain
+{
+    protected override bool IsController => true;
+
+    protected override async Task<TimeSpan?> ReconcileAsync()
+    {
+        var pods = (await GrainFactory.Index("Pod", Key.Namespace).List(new ListRequest())).Items.Select(Objects.FromJson<V1Pod>).ToList();
+        var status = Controllers.Disruption.DisruptionBudget.Status(Current!, pods, Objects.Now());
+        await Mutate(p => { if (Objects.SameJson(p.Status, status)) return false; p.Status = status; return true; });
+        return TimeSpan.FromSeconds(2); // pods change often; a cheap periodic recount keeps status current
+    }
+}
+
 public sealed class NamespaceGrain([PersistentState("object", ObjectGrain<V1Namespace>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<NamespaceGrain> l)
     : ObjectGrain<V1Namespace>(s, l), INamespaceGrain
 {

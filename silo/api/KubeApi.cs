@@ -603,7 +603,7 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
         var body = await ReadBody(c);
         long? grace = null;
         if (!string.IsNullOrWhiteSpace(body) && ParseObject(body)["deleteOptions"]?["gracePeriodSeconds"] is JsonValue g) grace = g.GetValue<long>();
-        var r = await Grain(p, p.Name!).Delete(new DeleteOptions(GracePeriodSeconds: grace, DryRun: DryRun(c)));
+        var r = await grains.GetGrain<IPodGrain>(Key(p, p.Name!).GrainKey).Evict(grace, DryRun(c));
         if (!r.Ok) return StatusResult(r, p.Kind, p.Name);
         return Json(new ApiResult(201, null, null, null).ToStatusJson(), 201);
     }

@@ -20,7 +20,7 @@ public static class CliApp
                  {
                      ApplyCommands.Apply(ctx), ApplyCommands.Create(ctx), GetCommand.Build(ctx), DescribeCommand.Build(ctx),
                      DeleteCommand.Build(ctx), ScaleCommand.Build(ctx), RolloutCommand.Build(ctx), LogsCommand.Build(ctx),
-                     NodeCommands.Cordon(ctx, true), NodeCommands.Cordon(ctx, false),
+                     NodeCommands.Cordon(ctx, true), NodeCommands.Cordon(ctx, false), NodeCommands.Drain(ctx),
                  })
             root.Add(c);
         var parsed = root.Parse(args);

@@ -283,9 +283,10 @@ public sealed class ServicesTests(ITestOutputHelper output) : IAsyncLifetime
             using var r = await _http.SendAsync(request);
             return r.IsSuccessStatusCode ? (await r.Content.ReadAsStringAsync()).Trim() : $"HTTP {(int)r.StatusCode}";
         }
+        // Each backend answers once its pod is ready; until then the proxy says 502.
         await Eventually.Until(() => Via("blue.example", "/"), s => s.StartsWith("blue-"), TimeSpan.FromSeconds(60), "blue.example to reach blue");
+        await Eventually.Until(() => Via("shop.example", "/green/index.html"), s => s.StartsWith("green-"), TimeSpan.FromSeconds(60), "the exact path to reach green");
         Assert.StartsWith("blue-", await Via("shop.example", "/blue/index.html"));
-        Assert.StartsWith("green-", await Via("shop.example", "/green/index.html"));
         Assert.StartsWith("green-", await Via("other.example", "/"));          // the default backend
         var table = await CliRunner.RunAsync(_silo.Gateway, "get", "ingress");
         Assert.Matches(@"web\s+<none>\s+blue.example,shop.example\s+127.0.0.1\s+80\s+\d+s", table.Out);

@@ -64,6 +64,11 @@ public sealed class KubectlVerbsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Matches(@"LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE", events.Out);
         Assert.Contains("Successfully assigned default/nginx-deployment-", events.Out);
 
+        await Ok("apply", "-f", Example("my-service.yaml"));
+        var endpoints = await Eventually.Until(() => _k.RunAsync("get", "endpoints", "my-service"), r => Regex.IsMatch(r.Out, @"my-service\s+\S+:80,\S+:80,\S+:80 \+ 2 more\.\.\.\s+\d+s"), TimeSpan.FromSeconds(20), "5 endpoints");
+        Assert.Matches(@"^NAME\s+ENDPOINTS\s+AGE", endpoints.Out);
+        Assert.Matches(@"my-service-\w+\s+IPv4\s+80\s+", (await Ok("get", "endpointslices")).Out);
+
         var explain = await Ok("explain", "deployment.spec.replicas");
         Assert.Contains("FIELD: replicas <integer>", explain.Out);
         Assert.Contains("Number of desired pods", explain.Out);
