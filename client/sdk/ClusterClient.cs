@@ -75,6 +75,19 @@ public sealed class ClusterClient : IAsyncDisposable
 
     static ApiResult Check(ApiResult r) => r.Ok ? r : throw new ClusterApiException(r);
 
+    /// <summary>
+    /// A grain call whose failure inside the cluster (storage unreachable, a silo going away) becomes a clear,
+    /// retryable 503 instead of a runtime exception.
+    /// </summary>
+    static async Task<ApiResult> Safe(Func<Task<ApiResult>> call)
+    {
+        try { return await call(); }
+        catch (Orleans.Runtime.OrleansException e) { return ApiResult.Unavailable($"the cluster could not complete the request, retry: {FirstLine(e.Message)}"); }
+        catch (TimeoutException e) { return new ApiResult(504, "Timeout", $"the request timed out, retry: {FirstLine(e.Message)}", null); }
+    }
+
+    static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
     public static ObjectKey KeyOf(KindInfo kind, string? ns, string name) => new(kind.Kind, kind.Namespaced ? ns ?? "default" : "", name);
 
     // ------------------------------------------------------------------ raw JSON operations
@@ -83,13 +96,13 @@ public sealed class ClusterClient : IAsyncDisposable
     {
         var name = k8s.KubernetesJson.Deserialize<PartialObject>(json, null).Metadata?.Name
             ?? throw new ClusterApiException(ApiResult.Invalid(kind, "", [new("FieldValueRequired", "Required value", "metadata.name")]));
-        return Check(await Grains.For(KeyOf(kind, ns, name)).Create(json, new WriteOptions(dryRun))).Json!;
+        return Check(await Safe(() => Grains.For(KeyOf(kind, ns, name)).Create(json, new WriteOptions(dryRun)))).Json!;
     }
 
     /// <summary>Creates, or updates what the manifest states (kubectl apply's outcome words).</summary>
     public async Task<(ApplyOutcome Outcome, string Json)> ApplyJsonAsync(KindInfo kind, string? ns, string name, string json, bool dryRun = false)
     {
-        var r = Check(await Grains.For(KeyOf(kind, ns, name)).Apply(json, new WriteOptions(dryRun)));
+        var r = Check(await Safe(() => Grains.For(KeyOf(kind, ns, name)).Apply(json, new WriteOptions(dryRun))));
         var outcome = r.Code == 201 ? ApplyOutcome.Created : r.Reason == "Unchanged" ? ApplyOutcome.Unchanged : ApplyOutcome.Configured;
         return (outcome, r.Json!);
     }
@@ -98,17 +111,17 @@ public sealed class ClusterClient : IAsyncDisposable
         ApplyJsonAsync(m.Kind, m.Namespace ?? defaultNamespace ?? "default", m.Name, m.Json, dryRun);
 
     public async Task<string> UpdateJsonAsync(KindInfo kind, string? ns, string name, string json) =>
-        Check(await Grains.For(KeyOf(kind, ns, name)).Update(json, WriteOptions.Default)).Json!;
+        Check(await Safe(() => Grains.For(KeyOf(kind, ns, name)).Update(json, WriteOptions.Default))).Json!;
 
     public async Task<string?> GetJsonAsync(KindInfo kind, string? ns, string name)
     {
-        var r = await Grains.For(KeyOf(kind, ns, name)).Get();
+        var r = await Safe(() => Grains.For(KeyOf(kind, ns, name)).Get());
         if (r.Code == 404) return null;
         return Check(r).Json;
     }
 
     public async Task<string> DeleteAsync(KindInfo kind, string? ns, string name, DeleteOptions? options = null) =>
-        Check(await Grains.For(KeyOf(kind, ns, name)).Delete(options ?? DeleteOptions.Default)).Json!;
+        Check(await Safe(() => Grains.For(KeyOf(kind, ns, name)).Delete(options ?? DeleteOptions.Default))).Json!;
 
     /// <summary>Lists one namespace, or every namespace when ns is null (for namespaced kinds).</summary>
     public async Task<(IReadOnlyList<string> Items, long ResourceVersion)> ListJsonAsync(KindInfo kind, string? ns, string? labelSelector = null, string? fieldSelector = null)

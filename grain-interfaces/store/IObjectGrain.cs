@@ -39,6 +39,9 @@ public interface IObjectGrain : IGrainWithStringKey
     Task<ApiResult> DropOwner(string ownerUid);
     /// <summary>Runs the kind's controller (a no-op for plain objects). Called on change, by reminders and by owners' dependents.</summary>
     [OneWay] Task Reconcile();
+    /// <summary>Reconcile, acknowledged: for callers that must know the trigger arrived (a one-way message to a
+    /// grain whose silo just died can be lost). Interleaves: it only schedules, so it cannot join a call cycle.</summary>
+    [AlwaysInterleave] Task Nudge();
 }
 
 public interface INamespaceGrain : IObjectGrain { }

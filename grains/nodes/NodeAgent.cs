@@ -88,7 +88,8 @@ public sealed class NodeAgent : IAsyncDisposable
         _info ??= await _runtime.InfoAsync(ct);
         var current = await NodeGrain.Get();
         var prev = current.Ok ? Objects.FromJson<V1Node>(current.Json!).Status : null;
-        await NodeGrain.Heartbeat(Objects.ToJson(Status(_info, DateTime.UtcNow, prev)));
+        var r = await NodeGrain.Heartbeat(Objects.ToJson(Status(_info, DateTime.UtcNow, prev)));
+        if (!r.Ok) throw new InvalidOperationException($"the heartbeat was not recorded: {r.Message}");
     }
 
     V1NodeStatus Status(RuntimeInfo info, DateTime now, V1NodeStatus? prev)
@@ -132,14 +133,44 @@ public sealed class NodeAgent : IAsyncDisposable
 
     readonly string _bootId = Guid.NewGuid().ToString();
 
+    DateTime _lastHeartbeat = DateTime.UtcNow;
+    bool _fenced;
+
     async Task HeartbeatLoop(CancellationToken ct)
     {
+        var period = _options.FenceAfter > TimeSpan.Zero && _options.FenceAfter < _options.HeartbeatPeriod * 2 ? _options.FenceAfter / 3 : _options.HeartbeatPeriod;
         while (!ct.IsCancellationRequested)
         {
-            try { await Task.Delay(_options.HeartbeatPeriod, ct); await HeartbeatAsync(ct); }
+            try
+            {
+                await Task.Delay(period, ct);
+                await HeartbeatAsync(ct);
+                _lastHeartbeat = DateTime.UtcNow;
+                if (_fenced) { _fenced = false; _logger.LogWarning("node {Node} is back in touch with the cluster", _node); Wake(); }
+            }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) { _logger.LogWarning("heartbeat of {Node} failed: {Message}", _node, e.Message); }
+            catch (Exception e)
+            {
+                _logger.LogWarning("heartbeat of {Node} failed: {Message}", _node, e.Message);
+                if (_options.FenceAfter > TimeSpan.Zero && !_fenced && DateTime.UtcNow - _lastHeartbeat > _options.FenceAfter)
+                {
+                    _fenced = true;
+                    await FenceAsync($"no heartbeat recorded for {(DateTime.UtcNow - _lastHeartbeat).TotalSeconds:0}s");
+                }
+            }
         }
+    }
+
+    /// <summary>Stops every container of this node: the cluster may have replaced its pods elsewhere (no duplicates).</summary>
+    public async Task FenceAsync(string why)
+    {
+        _logger.LogError("node {Node} fences itself ({Why}): stopping its containers", _node, why);
+        try
+        {
+            foreach (var c in await _runtime.ListAsync(_node, CancellationToken.None))
+                await _runtime.RemoveAsync(c.Id, CancellationToken.None);
+        }
+        catch (Exception e) { _logger.LogError(e, "fencing node {Node} failed", _node); }
     }
 
     async Task AssignmentLoop(CancellationToken ct)
@@ -176,7 +207,7 @@ public sealed class NodeAgent : IAsyncDisposable
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(_options.ResyncPeriod);
                 try { await _wake.Reader.ReadAsync(timeout.Token); } catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
-                if (!_assignmentsKnown) continue;
+                if (!_assignmentsKnown || _fenced) continue;
                 await SyncAllAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }

@@ -10,4 +10,9 @@ public sealed class NodeAgentOptions
     public string HostIp { get; set; } = "127.0.0.1";
     /// <summary>Capacity reported for pods per node.</summary>
     public int MaxPods { get; set; } = 110;
+    /// <summary>
+    /// Fencing: when this node cannot record a heartbeat (its silo lost Redis or the cluster) for this long, it stops
+    /// its containers, because the rest of the cluster may already have replaced its pods. Zero turns it off.
+    /// </summary>
+    public TimeSpan FenceAfter { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -75,6 +75,7 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
         {
             var ns = Objects.FromJson<V1Namespace>(nsJson).Metadata.Name;
             var pods = (await GrainFactory.Index("Pod", ns).List(new ListRequest(FieldSelector: $"spec.nodeName={node}"))).Items.Select(Objects.FromJson<V1Pod>).ToList();
+            var owners = pods.Select(p => Objects.ControllerOf(p.Metadata)).Where(o => o != null).Select(o => new ObjectKey(o!.Kind, ns, o.Name)).Distinct().ToList();
             await Task.WhenAll(pods.Select(async p =>
             {
                 // The agent that would stop the containers is gone: the pod object goes at once (its node removes
@@ -82,6 +83,13 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
                 await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", ns, p.Metadata.Name).GrainKey).Delete(new DeleteOptions(GracePeriodSeconds: 0));
                 await EventRecorder.Record(GrainFactory, p, Kinds.Pod, EventRecorder.Normal, "TaintManagerEviction", $"Marking for deletion Pod {ns}/{p.Metadata.Name}", Component);
             }));
+            // The owners replace the pods now; an acknowledged nudge, since their own silo may be the one that died.
+            foreach (var owner in owners.Where(o => Kinds.ByKind(o.Kind) != null))
+                for (var attempt = 0; attempt < 5; attempt++)
+                {
+                    try { await GrainFactory.For(owner).Nudge(); break; }
+                    catch (Exception e) when (attempt < 4) { logger.LogDebug("nudging {Owner} failed: {Message}", owner, e.Message); await Task.Delay(200); }
+                }
         }
     }
 }

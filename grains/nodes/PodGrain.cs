@@ -41,9 +41,12 @@ public sealed class PodGrain(
         var p = Current!;
         if (string.IsNullOrEmpty(p.Spec.NodeName))
         {
-            if (p.Metadata.DeletionTimestamp == null) await GrainFactory.GetGrain<ISchedulerGrain>("default").Enqueue(Key);
+            if (p.Metadata.DeletionTimestamp != null) return null;
+            await GrainFactory.GetGrain<ISchedulerGrain>("default").Enqueue(Key);
+            // Until bound, ask again now and then: an enqueue sent while the scheduler's silo was dying is lost.
+            return TimeSpan.FromSeconds(3);
         }
-        else await Node(p.Spec.NodeName).Assign(Key);
+        await Node(p.Spec.NodeName).Assign(Key);
         return null;
     }
 

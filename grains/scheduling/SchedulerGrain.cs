@@ -55,9 +55,8 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
 
     public Task Enqueue(ObjectKey pod)
     {
-        if (_placed.ContainsKey(pod)) return Task.CompletedTask;
-        if (!_pending.ContainsKey(pod)) _pending[pod] = ++_sequence;
-        _unschedulable.Remove(pod);
+        if (_placed.ContainsKey(pod) || _pending.ContainsKey(pod)) return Task.CompletedTask; // pods re-announce themselves while unbound
+        _pending[pod] = ++_sequence;
         Trigger();
         return Task.CompletedTask;
     }

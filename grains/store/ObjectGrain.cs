@@ -357,6 +357,8 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         return Task.CompletedTask;
     }
 
+    public Task Nudge() => Reconcile();
+
     /// <summary>Runs the controller soon; coalesces bursts of triggers into one run.</summary>
     protected void ScheduleReconcile(TimeSpan? delay = null)
     {

@@ -8,11 +8,15 @@ namespace Cluster.Silo.Agents;
 
 /// <summary>Starts this silo's node agent(s) once the silo runs: one Docker-backed node, or N simulated ones.</summary>
 public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runtime, IGrainFactory grains, NodeAgentRegistry registry,
-    ILoggerFactory loggers) : IHostedService
+    Orleans.Runtime.IClusterMembershipService membership, Orleans.Runtime.ILocalSiloDetails local, ILoggerFactory loggers) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        var options = new NodeAgentOptions { HeartbeatPeriod = TimeSpan.FromSeconds(settings.HeartbeatSeconds) };
+        var options = new NodeAgentOptions
+        {
+            HeartbeatPeriod = TimeSpan.FromSeconds(settings.HeartbeatSeconds),
+            FenceAfter = TimeSpan.FromSeconds(settings.FenceSeconds),
+        };
         var names = settings.Runtime == "simulated" && settings.SimulatedNodes > 1
             ? Enumerable.Range(0, settings.SimulatedNodes).Select(i => $"{settings.NodeName}-{i}").ToList()
             : [settings.NodeName];
@@ -28,7 +32,14 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
 
     public async Task StopAsync(CancellationToken ct)
     {
-        foreach (var a in registry.All) await a.DisposeAsync();
+        // A silo stopping because the cluster declared it dead must not leave its pods running: they are being
+        // replaced elsewhere. A normal stop leaves containers running, to be re-adopted on start.
+        var declaredDead = membership.CurrentSnapshot.Members.TryGetValue(local.SiloAddress, out var me) && me.Status == Orleans.Runtime.SiloStatus.Dead;
+        foreach (var a in registry.All)
+        {
+            if (declaredDead) await a.FenceAsync("the cluster declared this silo dead");
+            await a.DisposeAsync();
+        }
     }
 
     public static IContainerRuntime CreateRuntime(SiloSettings s, IServiceProvider sp) => s.Runtime == "simulated"

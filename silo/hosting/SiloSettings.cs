@@ -24,6 +24,8 @@ public sealed class SiloSettings
     public double HeartbeatSeconds { get; set; } = 10;
     /// <summary>A node without a heartbeat this long is Unknown and its pods are evicted (a dead silo is seen at once through membership).</summary>
     public double NodeGraceSeconds { get; set; } = 40;
+    /// <summary>Stop this node's containers after this long without a recorded heartbeat (0: never).</summary>
+    public double FenceSeconds { get; set; } = 15;
 
     public string ResolvedDataDir => DataDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster", NodeName);
 
@@ -34,7 +36,7 @@ public sealed class SiloSettings
         ["--api-address"] = "Cluster:ApiAddress", ["--silo-port"] = "Cluster:SiloPort", ["--gateway-port"] = "Cluster:GatewayPort", ["--ingress-port"] = "Cluster:IngressPort",
         ["--redis"] = "Cluster:Redis", ["--docker-host"] = "Cluster:DockerHost", ["--runtime"] = "Cluster:Runtime",
         ["--simulated-nodes"] = "Cluster:SimulatedNodes", ["--simulated-start-delay-ms"] = "Cluster:SimulatedStartDelayMs",
-        ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds", ["--node-grace-seconds"] = "Cluster:NodeGraceSeconds",
+        ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds", ["--node-grace-seconds"] = "Cluster:NodeGraceSeconds", ["--fence-seconds"] = "Cluster:FenceSeconds",
     };
 
     /// <summary>Problems with the settings, each a sentence naming the option.</summary>

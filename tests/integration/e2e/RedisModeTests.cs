@@ -49,4 +49,50 @@ public sealed class RedisModeTests(ITestOutputHelper output) : IAsyncLifetime
             await Eventually.Until(() => client.ListAsync<V1Pod>(), p => p.Count == 4 && p.All(x => x.Status?.Phase == "Running"), TimeSpan.FromSeconds(30), "4 running pods");
         }
     }
+
+    [Fact]
+    public async Task RedisDownForFiveSecondsThenBack()
+    {
+        await using var client = await ClusterClient.ConnectAsync(_silo.Gateway);
+        var d = Unit.TestObjects.Deployment("web", replicas: 2);
+        d.Metadata.Uid = null; d.Metadata.Generation = null; d.Metadata.CreationTimestamp = null;
+        await client.CreateAsync(d);
+        await Eventually.Until(() => client.ListAsync<V1Pod>(), p => p.Count == 2 && p.All(x => x.Status?.Phase == "Running"), TimeSpan.FromSeconds(30), "2 running pods");
+
+        await _redis.StopAsync();
+        var acknowledged = new List<string>();
+        var refused = new List<string>();
+        var outage = DateTime.UtcNow;
+        for (var i = 0; DateTime.UtcNow - outage < TimeSpan.FromSeconds(5); i++)
+        {
+            var name = $"during-{i}";
+            try
+            {
+                await client.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" }, Data = new Dictionary<string, string> { ["k"] = "v" } });
+                acknowledged.Add(name);
+            }
+            catch (Cluster.Interfaces.Api.ClusterApiException e)
+            {
+                // A clear, retryable refusal: 503 naming storage, or 504.
+                Assert.True(e.Code is 503 or 504, $"unexpected {e.Code}: {e.Message}");
+                Assert.Contains("retry", e.Message);
+                refused.Add(name);
+            }
+            catch (TimeoutException) { refused.Add(name); }
+            await Task.Delay(250);
+        }
+        await _redis.StartAsync();
+        output.WriteLine($"during the outage: {acknowledged.Count} writes acknowledged, {refused.Count} refused");
+        Assert.NotEmpty(refused);
+
+        // Back: writes work, nothing acknowledged was lost, and the deployment still reconciles.
+        await Eventually.Until(async () =>
+        {
+            try { await client.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "after", NamespaceProperty = "default" } }); return true; }
+            catch (Exception) { return false; }
+        }, ok => ok, TimeSpan.FromSeconds(30), "writes to work again");
+        foreach (var name in acknowledged) Assert.NotNull(await client.GetAsync<V1ConfigMap>(name));
+        await client.ScaleAsync(Cluster.Interfaces.Api.Kinds.Deployment, "default", "web", 3);
+        await Eventually.Until(() => client.ListAsync<V1Pod>(), p => p.Count == 3 && p.All(x => x.Status?.Phase == "Running"), TimeSpan.FromSeconds(30), "3 running pods after the outage");
+    }
 }

@@ -14,7 +14,7 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task StartAsync()
     {
         var psi = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _dir, "--save", "", "--appendonly", "yes", "--protected-mode", "no" })
+        foreach (var a in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no" })
             psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;
         _process.BeginOutputReadLine();
@@ -36,6 +36,14 @@ public sealed class RedisServer : IAsyncDisposable
         var text = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
         return text;
+    }
+
+    /// <summary>A clean stop (SIGTERM): the append-only file is flushed.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { HasExited: false }) return;
+        Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+        await _process.WaitForExitAsync();
     }
 
     public ValueTask DisposeAsync()
