@@ -6,10 +6,13 @@ namespace Cluster.Interfaces.Scheduling;
 /// <summary>The cluster's scheduler (one activation, key "default"): queues unbound pods and binds them in batches.</summary>
 public interface ISchedulerGrain : IGrainWithStringKey
 {
-    [OneWay] Task Enqueue(ObjectKey pod);
+    // Acknowledged (not one-way): a failed call invalidates the caller's cached address of a scheduler whose silo
+    // died, so the next try reaches the new activation. Interleaved: they only touch the queue, so a pod being
+    // bound by a running batch can still enqueue without a call cycle.
+    [AlwaysInterleave] Task Enqueue(ObjectKey pod);
     /// <summary>A pod left its node (deleted or finished): release what it held.</summary>
-    [OneWay] Task Forget(ObjectKey pod);
+    [AlwaysInterleave] Task Forget(ObjectKey pod);
     /// <summary>Nodes changed (joined, became ready, freed capacity): retry pending pods.</summary>
-    [OneWay] Task NodesChanged();
+    [AlwaysInterleave] Task NodesChanged();
     Task<IReadOnlyList<ObjectKey>> Pending();
 }

@@ -93,6 +93,8 @@ public interface INodeGrain : IObjectGrain
     Task<ApiResult> SetUnschedulable(bool unschedulable);
     /// <summary>The node controller's verdict: Ready=Unknown and the unreachable NoExecute taint, until the agent's next heartbeat.</summary>
     Task<ApiResult> MarkUnreachable(string why);
+    /// <summary>The agent stops cleanly (a restart, an upgrade): the node controller leaves its pods alone until the given time.</summary>
+    Task<ApiResult> MarkRestarting(DateTime until);
     /// <summary>A container's log from this node's agent; the text comes back in ApiResult.Json.</summary>
     Task<ApiResult> Logs(LogRequest request);
 }

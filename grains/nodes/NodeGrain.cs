@@ -55,7 +55,8 @@ public sealed class NodeGrain(
         return await Mutate(n =>
         {
             n.Status = status;
-            // The agent is back: the node controller's taint goes.
+            // The agent is back: a restart is over, and the node controller's taint goes.
+            n.Metadata.Annotations?.Remove(RestartingAnnotation);
             if (n.Spec?.Taints?.Any(t => t.Key == NodeLifecycleGrain.UnreachableTaint) == true)
             {
                 n.Spec.Taints = n.Spec.Taints.Where(t => t.Key != NodeLifecycleGrain.UnreachableTaint).ToList();
@@ -64,6 +65,15 @@ public sealed class NodeGrain(
             return true;
         });
     }
+
+    public const string RestartingAnnotation = "cluster.local/restarting-until";
+
+    public Task<ApiResult> MarkRestarting(DateTime until) => Mutate(n =>
+    {
+        n.Metadata.Annotations ??= new Dictionary<string, string>();
+        n.Metadata.Annotations[RestartingAnnotation] = until.ToString("O");
+        return true;
+    });
 
     public Task<ApiResult> MarkUnreachable(string why) => Mutate(n =>
     {
@@ -95,7 +105,8 @@ public sealed class NodeGrain(
     {
         if (old == null || Ready(old) != Ready(current) || old.Spec?.Unschedulable != current.Spec?.Unschedulable
             || !Objects.SameJson(old.Status?.Allocatable, current.Status?.Allocatable) || !Objects.SameJson(old.Spec?.Taints, current.Spec?.Taints))
-            await GrainFactory.GetGrain<ISchedulerGrain>("default").NodesChanged();
+            try { await GrainFactory.GetGrain<ISchedulerGrain>("default").NodesChanged(); }
+            catch (Exception e) { Logger.LogInformation("telling the scheduler node {Node} changed failed: {Message}", Key.Name, e.Message); }
     }
 
     static bool Ready(V1Node n) => n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;

@@ -54,11 +54,18 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
             var node = Objects.FromJson<V1Node>(json);
             var name = node.Metadata.Name;
             var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
+            // A node already marked unreachable: make sure none of its pods is left (an eviction can fail half-way
+            // while calls still find the dead silo), every pass until the node comes back.
+            if (node.Spec?.Taints?.Any(t => t.Key == UnreachableTaint) == true) { await EvictPods(name); continue; }
             if (ready?.Status != "True") continue;
             var host = members.Where(m => m.Name == name || name.StartsWith(m.Name + "-", StringComparison.Ordinal))
                 .OrderByDescending(m => m.Status == SiloStatus.Active).ThenByDescending(m => m.Name.Length).FirstOrDefault();
             var siloDead = host != null && host.Status is SiloStatus.Dead && !members.Any(m => m.Name == host.Name && m.Status == SiloStatus.Active);
             var stale = ready.LastHeartbeatTime is { } hb && now - hb > options.Value.GracePeriod;
+            // A silo that stopped cleanly to restart keeps its pods for the grace period (its containers keep running).
+            var restarting = node.Metadata.Annotations.Val(NodeGrain.RestartingAnnotation) is { } until
+                             && DateTime.TryParse(until, null, System.Globalization.DateTimeStyles.RoundtripKind, out var u) && u > now;
+            if (restarting && !stale) continue;
             if (!siloDead && !stale) continue;
             var why = siloDead ? $"its silo {host!.SiloAddress} was declared dead" : $"no heartbeat for {(now - ready.LastHeartbeatTime!.Value).TotalSeconds:0}s";
             logger.LogWarning("node {Node} is unreachable: {Why}; evicting its pods", name, why);
@@ -80,14 +87,25 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
             {
                 // The agent that would stop the containers is gone: the pod object goes at once (its node removes
                 // the containers when it comes back, as they no longer belong to a pod bound to it).
-                await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", ns, p.Metadata.Name).GrainKey).Delete(new DeleteOptions(GracePeriodSeconds: 0));
+                try
+                {
+                    // Bounded: a call that still finds the dead silo must not hold up the others; the next pass retries.
+                    var r = await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", ns, p.Metadata.Name).GrainKey)
+                        .Delete(new DeleteOptions(GracePeriodSeconds: 0)).WaitAsync(TimeSpan.FromSeconds(2));
+                    if (!r.Ok && r.Code != 404) return;
+                }
+                catch (Exception e) when (e is TimeoutException or OrleansException)
+                {
+                    logger.LogInformation("evicting {Ns}/{Pod} did not finish ({Message}); retrying", ns, p.Metadata.Name, e.Message);
+                    return;
+                }
                 await EventRecorder.Record(GrainFactory, p, Kinds.Pod, EventRecorder.Normal, "TaintManagerEviction", $"Marking for deletion Pod {ns}/{p.Metadata.Name}", Component);
             }));
             // The owners replace the pods now; an acknowledged nudge, since their own silo may be the one that died.
             foreach (var owner in owners.Where(o => Kinds.ByKind(o.Kind) != null))
                 for (var attempt = 0; attempt < 5; attempt++)
                 {
-                    try { await GrainFactory.For(owner).Nudge(); break; }
+                    try { await GrainFactory.For(owner).Nudge().WaitAsync(TimeSpan.FromSeconds(2)); break; }
                     catch (Exception e) when (attempt < 4) { logger.LogDebug("nudging {Owner} failed: {Message}", owner, e.Message); await Task.Delay(200); }
                 }
         }

@@ -173,8 +173,12 @@ public sealed class PodGrain(
         await NotifyServices(gone, null);
         if (!string.IsNullOrEmpty(gone.Spec.NodeName))
         {
-            await Node(gone.Spec.NodeName).Unassign(Key);
-            await GrainFactory.GetGrain<ISchedulerGrain>("default").Forget(Key);
+            try
+            {
+                await Node(gone.Spec.NodeName).Unassign(Key);
+                await GrainFactory.GetGrain<ISchedulerGrain>("default").Forget(Key);
+            }
+            catch (Exception e) { Logger.LogInformation("telling node/scheduler that {Key} is gone failed: {Message}", Key, e.Message); }
         }
     }
 

@@ -1,4 +1,5 @@
 using Cluster.Grains.Nodes;
+using Cluster.Interfaces.Store;
 using Cluster.Grains.Runtime;
 using Cluster.Grains.Runtime.Docker;
 using Cluster.Grains.Runtime.Simulated;
@@ -38,6 +39,16 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
         foreach (var a in registry.All)
         {
             if (declaredDead) await a.FenceAsync("the cluster declared this silo dead");
+            else
+            {
+                // A clean stop is a restart: tell the node controller not to evict this node's pods meanwhile.
+                try
+                {
+                    await grains.GetGrain<INodeGrain>(new Cluster.Interfaces.Api.ObjectKey("Node", "", a.NodeName).GrainKey)
+                        .MarkRestarting(DateTime.UtcNow.AddSeconds(settings.NodeGraceSeconds)).WaitAsync(TimeSpan.FromSeconds(2));
+                }
+                catch (Exception) { /* best effort: without it the node is treated as failed */ }
+            }
             await a.DisposeAsync();
         }
     }
