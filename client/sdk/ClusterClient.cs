@@ -145,8 +145,7 @@ public sealed class ClusterClient : IAsyncDisposable
         catch (FormatException e) { throw new ClusterApiException(ApiResult.BadRequest(e.Message)); }
     }
 
-    public async Task<IReadOnlyList<string>> NamespacesAsync() =>
-        (await Grains.Index("Namespace", "").List(new ListRequest())).Items.Select(j => KubernetesJson.Deserialize<V1Namespace>(j).Metadata.Name).ToList();
+    public Task<IReadOnlyList<string>> NamespacesAsync() => Grains.NamespaceNames();
 
     /// <summary>Watch events after fromVersion (0: from now) in one namespace (or all), until cancelled. Restarts from a fresh list on 410 Gone.</summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(KindInfo kind, string? ns, long fromVersion = 0, string? labelSelector = null,

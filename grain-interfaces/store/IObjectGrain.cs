@@ -127,4 +127,19 @@ public static class ObjectGrains
     };
 
     public static IIndexGrain Index(this IGrainFactory f, string kind, string ns) => f.GetGrain<IIndexGrain>(IndexKeys.For(kind, ns));
+
+    /// <summary>The names of every namespace (the cluster-wide walks of per-namespace indexes start here).</summary>
+    public static async Task<IReadOnlyList<string>> NamespaceNames(this IGrainFactory f) =>
+        (await f.Index("Namespace", "").List(new ListRequest())).Items
+            .Select(j => k8s.KubernetesJson.Deserialize<k8s.Models.V1Namespace>(j).Metadata.Name).ToList();
+
+    /// <summary>Every pod bound to a node, in every namespace, as (namespace, JSON).</summary>
+    public static async Task<IReadOnlyList<(string Namespace, string Json)>> PodsOnNode(this IGrainFactory f, string node)
+    {
+        var result = new List<(string, string)>();
+        foreach (var ns in await f.NamespaceNames())
+            foreach (var json in (await f.Index("Pod", ns).List(new ListRequest(FieldSelector: $"spec.nodeName={node}"))).Items)
+                result.Add((ns, json));
+        return result;
+    }
 }

@@ -39,13 +39,8 @@ public sealed class NodeGrain(
     public override async Task OnActivateAsync(CancellationToken ct)
     {
         await base.OnActivateAsync(ct);
-        var namespaces = await GrainFactory.Index("Namespace", "").List(new ListRequest());
-        foreach (var nsJson in namespaces.Items)
-        {
-            var ns = Objects.FromJson<V1Namespace>(nsJson).Metadata.Name;
-            var pods = await GrainFactory.Index("Pod", ns).List(new ListRequest(FieldSelector: $"spec.nodeName={Key.Name}"));
-            foreach (var p in pods.Items) _pods.Add(new ObjectKey("Pod", ns, Objects.FromJson<V1Pod>(p).Metadata.Name));
-        }
+        foreach (var (ns, json) in await GrainFactory.PodsOnNode(Key.Name))
+            _pods.Add(new ObjectKey("Pod", ns, Objects.FromJson<V1Pod>(json).Metadata.Name));
     }
 
     public async Task<ApiResult> Heartbeat(string statusJson)

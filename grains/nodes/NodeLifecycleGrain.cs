@@ -78,10 +78,10 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
 
     async Task EvictPods(string node)
     {
-        foreach (var nsJson in (await GrainFactory.Index("Namespace", "").List(new ListRequest())).Items)
+        foreach (var group in (await GrainFactory.PodsOnNode(node)).GroupBy(x => x.Namespace))
         {
-            var ns = Objects.FromJson<V1Namespace>(nsJson).Metadata.Name;
-            var pods = (await GrainFactory.Index("Pod", ns).List(new ListRequest(FieldSelector: $"spec.nodeName={node}"))).Items.Select(Objects.FromJson<V1Pod>).ToList();
+            var ns = group.Key;
+            var pods = group.Select(x => Objects.FromJson<V1Pod>(x.Json)).ToList();
             var owners = pods.Select(p => Objects.ControllerOf(p.Metadata)).Where(o => o != null).Select(o => new ObjectKey(o!.Kind, ns, o.Name)).Distinct().ToList();
             await Task.WhenAll(pods.Select(async p =>
             {

@@ -32,10 +32,8 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
     {
         _pipeline = new SchedulingPipeline(Strategies.Create(options.Value.Strategy));
         // What is already placed counts against node capacity: rebuild it from the pod indexes.
-        var namespaces = await GrainFactory.Index("Namespace", "").List(new ListRequest());
-        foreach (var nsJson in namespaces.Items)
+        foreach (var ns in await GrainFactory.NamespaceNames())
         {
-            var ns = Objects.FromJson<V1Namespace>(nsJson).Metadata.Name;
             foreach (var json in (await GrainFactory.Index("Pod", ns).List(new ListRequest())).Items)
             {
                 var p = Objects.FromJson<V1Pod>(json);

@@ -110,8 +110,7 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
         return Json(r.Json!);
     }
 
-    async Task<IReadOnlyList<string>> Namespaces() =>
-        (await grains.Index("Namespace", "").List(new ListRequest())).Items.Select(j => Objects.FromJson<V1Namespace>(j).Metadata.Name).ToList();
+    Task<IReadOnlyList<string>> Namespaces() => grains.NamespaceNames();
 
     async Task<(List<string> Items, long Rv, string? Continue, long? Remaining)> ListItems(ApiPath p, string? ls, string? fs, int limit, string? cont)
     {

@@ -23,7 +23,7 @@ public sealed class Bootstrap(IGrainFactory grains, ILogger<Bootstrap> logger) :
             var r = await grains.For(key).Create(json, WriteOptions.Default);
             if (!r.Ok && r.Reason != "AlreadyExists") logger.LogWarning("creating namespace {Ns} failed: {Message}", ns, r.Message);
         }
-        var namespaces = (await grains.Index("Namespace", "").List(new ListRequest())).Items.Select(j => Objects.FromJson<V1Namespace>(j).Metadata.Name).ToList();
+        var namespaces = await grains.NamespaceNames();
         var poked = 0;
         foreach (var ns in namespaces)
             foreach (var kind in new[] { "Deployment", "ReplicaSet", "Pod" })

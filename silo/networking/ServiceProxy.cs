@@ -54,7 +54,6 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
 
     readonly ConcurrentDictionary<string, Listener> _listeners = new();
     readonly Dictionary<string, Backend> _backendState = new();
-    public IReadOnlyCollection<string> Listening => _listeners.Keys.ToList();
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -157,6 +156,10 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
             l.Backends = w.Backends;
             if (l.Balancer.Algorithm != w.Balancer.Algorithm || l.Balancer.ClientIpAffinity != w.Balancer.ClientIpAffinity) l.Balancer = w.Balancer;
         }
+        // Forget backends no listener uses any more (pods come and go; their counters need not outlive them).
+        var inUse = wanted.Values.SelectMany(w => w.Backends).Select(b => b.ToString()).ToHashSet();
+        lock (_backendState)
+            foreach (var key in _backendState.Keys.Where(k => !inUse.Contains(k)).ToList()) _backendState.Remove(key);
     }
 
     /// <summary>One Backend object per pod address, so that active-connection counts survive refreshes.</summary>

@@ -60,9 +60,7 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
     public async Task<int> Sweep()
     {
         var removed = 0;
-        var namespaces = (await GrainFactory.Index("Namespace", "").List(new ListRequest())).Items
-            .Select(j => Objects.FromJson<V1Namespace>(j).Metadata.Name).ToList();
-        foreach (var ns in namespaces)
+        foreach (var ns in await GrainFactory.NamespaceNames())
         {
             var live = new HashSet<string>();
             foreach (var k in Owners)
@@ -77,7 +75,7 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
                     if (owner == null || live.Contains(owner.Uid) || !Owners.Any(k => k.Kind == owner.Kind)) continue;
                     // Re-check the owner itself: the list above may predate its creation.
                     var r = await GrainFactory.For(new ObjectKey(owner.Kind, ns, owner.Name)).Get();
-                    if (r.Ok && Objects.FromJson<V1ObjectMeta>(System.Text.Json.Nodes.JsonNode.Parse(r.Json!)!["metadata"]!.ToJsonString()).Uid == owner.Uid) continue;
+                    if (r.Ok && Kinds.ByKind(owner.Kind)!.Deserialize(r.Json!).Metadata.Uid == owner.Uid) continue;
                     logger.LogInformation("deleting orphaned {Kind} {Ns}/{Name}: owner {Owner} is gone", kind.Kind, ns, o.Metadata.Name, owner.Name);
                     await GrainFactory.For(new ObjectKey(kind.Kind, ns, o.Metadata.Name)).Delete(DeleteOptions.Default);
                     removed++;
