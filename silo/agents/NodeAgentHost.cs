@@ -38,6 +38,8 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
         var declaredDead = membership.CurrentSnapshot.Members.TryGetValue(local.SiloAddress, out var me) && me.Status == Orleans.Runtime.SiloStatus.Dead;
         foreach (var a in registry.All)
         {
+            // Stop the agent's loops first: a heartbeat landing after the restart mark would clear it.
+            await a.DisposeAsync();
             if (declaredDead) await a.FenceAsync("the cluster declared this silo dead");
             else
             {
@@ -49,7 +51,6 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
                 }
                 catch (Exception) { /* best effort: without it the node is treated as failed */ }
             }
-            await a.DisposeAsync();
         }
     }
 
