@@ -8,6 +8,7 @@ using Cluster.Silo.Http;
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 // A silo: one machine's member of the cluster. It hosts grains, this machine's node agent, and the HTTP port
@@ -36,7 +37,7 @@ Directory.CreateDirectory(settings.ResolvedDataDir);
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; o.IncludeScopes = true; });
 
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<NodeAgentRegistry>();
@@ -45,13 +46,19 @@ builder.Services.AddSingleton<IContainerRuntime>(sp => NodeAgentHost.CreateRunti
 builder.Services.Configure<SchedulerOptions>(o => o.Strategy = settings.Scheduler);
 builder.WebHost.UseUrls($"http://{settings.ApiAddress}:{settings.ApiPort}");
 
-// OpenTelemetry: the proxies' per-Service metrics and Orleans' own; exported over OTLP when the standard
-// OTEL_EXPORTER_OTLP_* variables name a collector.
+// OpenTelemetry. Metrics: the cluster's (reconcile duration, work-queue depth, scheduling latency, pods by phase,
+// container start), the service proxies' and Orleans' own. Traces (API request -> reconciles -> scheduling ->
+// container start, across silos) and logs: only when the standard OTEL_EXPORTER_OTLP_* variables name a collector,
+// so that an untraced silo pays nothing for spans. Log lines carry the trace and span ids of the work they belong to.
 var otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
-builder.Services.AddOpenTelemetry()
+builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+var otel = builder.Services.AddOpenTelemetry()
     .ConfigureResource(r => r.AddService("cluster-silo", serviceInstanceId: settings.NodeName))
-    .WithMetrics(m => { m.AddMeter("Cluster.ServiceProxy", "Microsoft.Orleans"); if (otlp) m.AddOtlpExporter(); })
-    .WithTracing(t => { t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"); if (otlp) t.AddOtlpExporter(); });
+    .WithMetrics(m => m.AddMeter(Cluster.Grains.Telemetry.Telemetry.Name, "Cluster.ServiceProxy", "Microsoft.Orleans"));
+if (otlp)
+    otel.WithTracing(t => t.AddSource(Cluster.Grains.Telemetry.Telemetry.Name, "Microsoft.AspNetCore", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"))
+        .WithLogging()
+        .UseOtlpExporter();
 
 builder.UseOrleans(silo =>
 {

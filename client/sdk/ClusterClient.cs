@@ -46,6 +46,8 @@ public sealed class ClusterClient : IAsyncDisposable
             c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(30));
             // Fail fast when no gateway answers: the CLI should say so at once, not retry for seconds.
             c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+            // A call that finds a silo crashed but not yet declared dead is retried, not failed (see the filter).
+            c.AddOutgoingGrainCallFilter<Cluster.Interfaces.Calls.RetryUndeliveredCalls>();
         });
         var host = builder.Build();
         try
@@ -176,8 +178,9 @@ public sealed class ClusterClient : IAsyncDisposable
         }
     }
 
+    // Short long-polls (WatchRequest.MaxPoll): an index grain being moved waits for its running calls.
     Task<WatchResult> Poll(KindInfo kind, string ns, long from, string? ls, string? fs) =>
-        Grains.Index(kind.Kind, ns).Watch(new WatchRequest(from, ls, fs, TimeSpan.FromSeconds(20)));
+        Grains.Index(kind.Kind, ns).Watch(new WatchRequest(from, ls, fs, WatchRequest.MaxPoll));
 
     // ------------------------------------------------------------------ typed operations
 

@@ -13,6 +13,9 @@ public sealed record ApiResult(int Code, string? Reason, string? Message, string
 {
     public bool Ok => Code is >= 200 and < 300;
 
+    /// <summary>W3C traceparent of the write that produced this object, when it was traced (node agents continue it).</summary>
+    [Id(5)] public string? TraceParent { get; init; }
+
     public static ApiResult Success(string json, int code = 200) => new(code, null, null, json);
     public static ApiResult NotFound(KindInfo kind, string name) =>
         new(404, "NotFound", $"{kind.Resource} \"{name}\" not found", null);

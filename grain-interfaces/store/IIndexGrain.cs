@@ -41,7 +41,14 @@ public sealed record ListRequest(string? LabelSelector = null, string? FieldSele
 public sealed record ListResult(IReadOnlyList<string> Items, long ResourceVersion, string? Continue, long? RemainingItemCount);
 
 [GenerateSerializer, Immutable]
-public sealed record WatchRequest(long FromVersion, string? LabelSelector, string? FieldSelector, TimeSpan MaxWait);
+public sealed record WatchRequest(long FromVersion, string? LabelSelector, string? FieldSelector, TimeSpan MaxWait)
+{
+    /// <summary>
+    /// The longest a watcher should hold one poll. A grain that Orleans deactivates (its directory entry was on a
+    /// silo that died) first waits for its running calls, so a long poll would hold every caller for its length.
+    /// </summary>
+    public static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(2);
+}
 
 /// <summary>Gone = the requested version is older than the change log holds (HTTP 410): relist.</summary>
 [GenerateSerializer, Immutable]

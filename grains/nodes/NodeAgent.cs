@@ -173,6 +173,24 @@ public sealed class NodeAgent : IAsyncDisposable
         catch (Exception e) { _logger.LogError(e, "fencing node {Node} failed", _node); }
     }
 
+    long _assignmentsVersion = -1;
+    // The trace of each pod's latest write (its binding, at first): starting its containers continues it.
+    readonly ConcurrentDictionary<string, string?> _traces = new();
+
+    /// <summary>The pods bound here, from the node grain (pushed when it runs in this silo, or polled).</summary>
+    public void Receive(NodeAssignments a)
+    {
+        lock (_wake)
+        {
+            // Versions start from the activation's clock, so a newer activation's list wins over a late older one.
+            if (a.Version <= _assignmentsVersion && _assignmentsKnown) return;
+            _assignmentsVersion = a.Version;
+            _assigned = a.Pods;
+            _assignmentsKnown = true;
+        }
+        Wake();
+    }
+
     async Task AssignmentLoop(CancellationToken ct)
     {
         long version = -1;
@@ -180,14 +198,11 @@ public sealed class NodeAgent : IAsyncDisposable
         {
             try
             {
-                var a = await NodeGrain.WaitAssignments(version, TimeSpan.FromSeconds(15));
-                if (a.Version != version)
-                {
-                    version = a.Version;
-                    _assigned = a.Pods;
-                    _assignmentsKnown = true;
-                    Wake();
-                }
+                // Short polls: the node grain pushes changes in-process (Receive); the poll is the fallback, and it
+                // must not hold the grain for long (a grain being deactivated waits for its running calls).
+                var a = await NodeGrain.WaitAssignments(version, TimeSpan.FromSeconds(2));
+                if (a.Version != version) Receive(a);
+                version = _assignmentsVersion;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)
@@ -211,23 +226,41 @@ public sealed class NodeAgent : IAsyncDisposable
                 await SyncAllAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) { _logger.LogWarning(e, "sync of node {Node} failed", _node); }
+            catch (Exception e)
+            {
+                _logger.LogWarning("sync of node {Node} failed: {Message}", _node, e.Message);
+                WakeSoon();
+            }
         }
     }
+
+    /// <summary>Another pass shortly, after a pass that could not see everything.</summary>
+    void WakeSoon() => _ = Task.Delay(300).ContinueWith(_ => Wake(), TaskScheduler.Default);
 
     /// <summary>One pass over every pod bound here and every container labelled with this node.</summary>
     public async Task SyncAllAsync(CancellationToken ct)
     {
         var assigned = _assigned;
         var containers = await _runtime.ListAsync(_node, ct);
-        var results = await Task.WhenAll(assigned.Select(async k => (Key: k, Result: await _grains.For(k).Get())));
+        // A pod that cannot be read now (its grain is moving off a crashed silo) does not hold up the others; the
+        // pass runs again shortly, and nothing is removed while any pod is unknown.
+        var results = await Task.WhenAll(assigned.Select(async k =>
+        {
+            try { return (Key: k, Result: await _grains.For(k).Get()); }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                _logger.LogDebug("reading {Pod} failed: {Message}", k, e.Message);
+                return (Key: k, Result: ApiResult.Unavailable(e.Message));
+            }
+        }));
         var pods = new List<(ObjectKey Key, V1Pod Pod)>();
         var unknown = false;
         foreach (var (key, r) in results)
         {
-            if (r.Ok) pods.Add((key, Objects.FromJson<V1Pod>(r.Json!)));
+            if (r.Ok) { var pod = Objects.FromJson<V1Pod>(r.Json!); pods.Add((key, pod)); _traces[pod.Metadata.Uid] = r.TraceParent; }
             else if (r.Code != 404) unknown = true;
         }
+        if (unknown) WakeSoon();
         var live = pods.Where(p => p.Pod.Spec.NodeName == _node).ToDictionary(p => p.Pod.Metadata.Uid);
 
         // Containers of pods that are no longer ours (deleted, replaced while we were down) are removed.
@@ -239,6 +272,7 @@ public sealed class NodeAgent : IAsyncDisposable
             }
         foreach (var uid in _waiting.Keys.Where(u => !live.ContainsKey(u)).ToList()) { _waiting.TryRemove(uid, out _); _reported.TryRemove(uid, out _); }
         foreach (var uid in _running.Keys.Where(u => !live.ContainsKey(u)).ToList()) _running.TryRemove(uid, out _);
+        foreach (var uid in _traces.Keys.Where(u => !live.ContainsKey(u)).ToList()) _traces.TryRemove(uid, out _);
         foreach (var (uid, p) in live) _running[uid] = p;
         var ids = containers.Select(c => c.Id).ToHashSet();
         foreach (var k in _probes.Keys.Where(k => !ids.Contains(k.ContainerId)).ToList()) _probes.TryRemove(k, out _);
@@ -414,6 +448,10 @@ public sealed class NodeAgent : IAsyncDisposable
     {
         var c = s.Container;
         var failures = previous?.Failures ?? 0;
+        using var span = _traces.GetValueOrDefault(pod.Metadata.Uid) is { } trace ? Telemetry.Telemetry.Start("start container", trace) : null;
+        span?.SetTag("cluster.object", $"Pod/{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}");
+        span?.SetTag("cluster.node", _node);
+        span?.SetTag("cluster.container", c.Name);
         var (env, envError) = await ResolveEnvAsync(pod, c);
         if (envError != null)
             return new Waiting("CreateContainerConfigError", envError, failures + 1, DateTime.UtcNow + PodSync.Backoff(failures + 1));
@@ -430,7 +468,11 @@ public sealed class NodeAgent : IAsyncDisposable
                 c.Image, c.Command?.ToList(), c.Args?.ToList(), env,
                 (c.Ports ?? []).Where(p => (p.Protocol ?? "TCP") == "TCP").Select(p => p.ContainerPort).Distinct().ToList(),
                 Limit(c, "memory", 1m), Limit(c, "cpu", 1_000_000_000m), c.WorkingDir);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await _runtime.CreateAndStartAsync(spec, ct);
+            Telemetry.Telemetry.ContainerStart.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("node", _node));
+            _logger.LogInformation("started container {Container} of {Ns}/{Pod}", c.Name, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
             await EventRecorder.Record(_grains, pod, Kinds.Pod, EventRecorder.Normal, "Started", $"Started container {c.Name}", Component, _node);
             return null;
         }

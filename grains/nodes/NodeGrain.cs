@@ -33,7 +33,8 @@ public sealed class NodeGrain(
     }
 
     readonly HashSet<ObjectKey> _pods = [];
-    long _version = 1;
+    // From the clock: a new activation's versions are above the old one's, so the agent can order them.
+    long _version = DateTime.UtcNow.Ticks;
     List<TaskCompletionSource> _waiters = [];
 
     public override async Task OnActivateAsync(CancellationToken ct)
@@ -41,6 +42,7 @@ public sealed class NodeGrain(
         await base.OnActivateAsync(ct);
         foreach (var (ns, json) in await GrainFactory.PodsOnNode(Key.Name))
             _pods.Add(new ObjectKey("Pod", ns, Objects.FromJson<V1Pod>(json).Metadata.Name));
+        Bump();
     }
 
     public async Task<ApiResult> Heartbeat(string statusJson)
@@ -125,6 +127,7 @@ public sealed class NodeGrain(
         var w = _waiters;
         _waiters = [];
         foreach (var t in w) t.TrySetResult();
+        agents.Get(Key.Name)?.Receive(new NodeAssignments(_version, _pods.ToList()));
     }
 
     public async Task<NodeAssignments> WaitAssignments(long sinceVersion, TimeSpan maxWait)

@@ -21,6 +21,10 @@ public sealed class PodGrain(
     // A pod's "controller" only re-announces it (to the scheduler or its node); no reminder per pod.
     protected override bool IsController => true;
     protected override bool UsesReminder => false;
+    int _announces;
+
+    protected override void OnCurrentChanged(V1Pod? before, V1Pod? after) =>
+        Telemetry.Telemetry.PodPhase(before?.Status?.Phase, after?.Status?.Phase);
 
     protected override Task<ApiResult?> OnCreating(V1Pod p)
     {
@@ -43,9 +47,11 @@ public sealed class PodGrain(
         {
             if (p.Metadata.DeletionTimestamp != null) return null;
             await GrainFactory.GetGrain<ISchedulerGrain>("default").Enqueue(Key);
-            // Until bound, ask again now and then: an enqueue sent while the scheduler's silo was dying is lost.
-            return TimeSpan.FromSeconds(3);
+            // Until bound, ask again: an enqueue that reached a scheduler whose silo then died is lost. Soon at first
+            // (a heal after a crash waits on this), then every 10 s for a pod that fits nowhere.
+            return TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(_announces++, 4)));
         }
+        _announces = 0;
         await Node(p.Spec.NodeName).Assign(Key);
         return null;
     }

@@ -24,6 +24,8 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
     readonly Dictionary<ObjectKey, long> _pending = new();
     readonly Dictionary<ObjectKey, string> _unschedulable = new();
     readonly Dictionary<ObjectKey, Placed> _placed = new();
+    // When each pending pod was queued, and the trace that queued it (a pod's scheduling continues its trace).
+    readonly Dictionary<ObjectKey, (long Since, string? Trace)> _queuedAt = new();
     SchedulingPipeline _pipeline = null!;
     IGrainTimer? _batch;
     long _sequence;
@@ -39,9 +41,12 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
                 var p = Objects.FromJson<V1Pod>(json);
                 var key = new ObjectKey("Pod", ns, p.Metadata.Name);
                 if (!string.IsNullOrEmpty(p.Spec.NodeName)) Place(key, p, p.Spec.NodeName);
+                // Level-based: a new activation (its predecessor's silo died with its queue) takes every unbound pod.
+                else if (p.Metadata.DeletionTimestamp == null) _pending[key] = ++_sequence;
             }
         }
         this.RegisterGrainTimer(RetryUnschedulable, new GrainTimerCreationOptions(options.Value.RetryUnschedulable, options.Value.RetryUnschedulable) { Interleave = false });
+        Retry();
     }
 
     void Place(ObjectKey key, V1Pod p, string node)
@@ -53,8 +58,12 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
 
     public Task Enqueue(ObjectKey pod)
     {
-        if (_placed.ContainsKey(pod) || _pending.ContainsKey(pod)) return Task.CompletedTask; // pods re-announce themselves while unbound
+        // Pods re-announce themselves while unbound. One we think placed is taken again: its bind may have been
+        // lost (the batch re-reads the pod and drops it if it is bound after all).
+        if (_pending.ContainsKey(pod)) return Task.CompletedTask;
         _pending[pod] = ++_sequence;
+        _queuedAt[pod] = (System.Diagnostics.Stopwatch.GetTimestamp(), Telemetry.Telemetry.CurrentParent());
+        Telemetry.Telemetry.SchedulerQueue(_pending.Count);
         Trigger();
         return Task.CompletedTask;
     }
@@ -83,10 +92,10 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         if (_pending.Count > 0) Trigger();
     }
 
-    void Trigger()
+    void Trigger(TimeSpan? delay = null)
     {
         if (_batch != null) return;
-        _batch = this.RegisterGrainTimer(RunBatch, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = false });
+        _batch = this.RegisterGrainTimer(RunBatch, new GrainTimerCreationOptions(delay ?? TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = false });
     }
 
     async Task RunBatch()
@@ -94,15 +103,37 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         _batch?.Dispose();
         _batch = null;
         if (_pending.Count == 0) return;
-        var nodes = await Snapshot();
-        var pods = await Task.WhenAll(_pending.Select(async kv =>
+        try { await Schedule(); }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
         {
-            var r = await GrainFactory.GetGrain<IPodGrain>(kv.Key.GrainKey).Get();
+            logger.LogInformation("scheduling batch failed ({Message}); retrying", e.Message);
+            Trigger(TimeSpan.FromMilliseconds(300));
+        }
+    }
+
+    async Task Schedule()
+    {
+        var nodes = await Snapshot();
+        // A pod that cannot be read now (its silo is going away) stays pending for the next batch, soon.
+        var unreadable = new HashSet<ObjectKey>();
+        var pods = await Task.WhenAll(_pending.ToList().Select(async kv =>
+        {
+            ApiResult r;
+            try { r = await GrainFactory.GetGrain<IPodGrain>(kv.Key.GrainKey).Get(); }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                lock (unreadable) unreadable.Add(kv.Key);
+                logger.LogDebug("reading {Pod} failed: {Message}", kv.Key, e.Message);
+                return null;
+            }
             if (!r.Ok) return null;
             var p = Objects.FromJson<V1Pod>(r.Json!);
-            return p.Metadata.DeletionTimestamp == null && string.IsNullOrEmpty(p.Spec.NodeName) ? PodInfo.From(kv.Key, p, kv.Value) : null;
+            if (p.Metadata.DeletionTimestamp != null) return null;
+            if (!string.IsNullOrEmpty(p.Spec.NodeName)) { Place(kv.Key, p, p.Spec.NodeName); return null; }
+            _placed.Remove(kv.Key); // announced again while unbound: an earlier bind did not land
+            return PodInfo.From(kv.Key, p, kv.Value);
         }));
-        foreach (var gone in _pending.Keys.Where(k => pods.All(p => p?.Key != k)).ToList()) _pending.Remove(gone);
+        foreach (var gone in _pending.Keys.Where(k => !unreadable.Contains(k) && pods.All(p => p?.Key != k)).ToList()) _pending.Remove(gone);
 
         var binds = new List<(PodInfo Pod, string Node)>();
         var failures = new List<(PodInfo Pod, string Message)>();
@@ -117,10 +148,28 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             _pending.Remove(pod.Key);
         }
 
+        var retry = unreadable.Count > 0;
         await Task.WhenAll(binds.Select(async b =>
         {
-            var r = await GrainFactory.GetGrain<IPodGrain>(b.Pod.Key.GrainKey).Bind(b.Node);
+            ApiResult r;
+            var queued = _queuedAt.GetValueOrDefault(b.Pod.Key);
+            _queuedAt.Remove(b.Pod.Key);
+            using var span = queued.Trace != null ? Telemetry.Telemetry.Start("schedule Pod", queued.Trace) : null;
+            span?.SetTag("cluster.object", b.Pod.Key.ToString());
+            span?.SetTag("cluster.node", b.Node);
+            try { r = await GrainFactory.GetGrain<IPodGrain>(b.Pod.Key.GrainKey).Bind(b.Node); }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // Unknown whether it landed: schedule the pod again; the next batch sees it bound or not.
+                _placed.Remove(b.Pod.Key);
+                _pending[b.Pod.Key] = b.Pod.Sequence;
+                _queuedAt[b.Pod.Key] = queued;
+                retry = true;
+                logger.LogInformation("binding {Pod} to {Node} failed ({Message}); retrying", b.Pod.Key, b.Node, e.Message);
+                return;
+            }
             if (!r.Ok) { _placed.Remove(b.Pod.Key); logger.LogDebug("binding {Pod} failed: {Message}", b.Pod.Key, r.Message); return; }
+            if (queued.Since != 0) Telemetry.Telemetry.SchedulingLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(queued.Since).TotalMilliseconds);
             if (options.Value.RecordScheduledEvents)
                 await EventRecorder.Record(GrainFactory, Objects.FromJson<V1Pod>(r.Json!), Kinds.Pod, EventRecorder.Normal, "Scheduled",
                     $"Successfully assigned {b.Pod.Key.Namespace}/{b.Pod.Key.Name} to {b.Node}", Component);
@@ -133,6 +182,9 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             await GrainFactory.GetGrain<IPodGrain>(f.Pod.Key.GrainKey).MarkUnschedulable(f.Message);
             await EventRecorder.Record(GrainFactory, f.Pod.Pod, Kinds.Pod, EventRecorder.Warning, "FailedScheduling", f.Message, Component);
         }));
+        foreach (var k in _queuedAt.Keys.Where(k => !_pending.ContainsKey(k)).ToList()) _queuedAt.Remove(k);
+        Telemetry.Telemetry.SchedulerQueue(_pending.Count);
+        if (retry) Trigger(TimeSpan.FromMilliseconds(300));
     }
 
     static NodeInfo WithPod(NodeInfo n, PodInfo p)

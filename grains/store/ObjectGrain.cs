@@ -27,8 +27,10 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
     protected string? CurrentJson;
 
     IGrainTimer? _reconcileTimer;
-    bool _reconcileRunning, _reconcileAgain;
+    bool _reconcileRunning, _reconcileAgain, _queued;
     int _failures;
+    // Trace context of the last write: the next reconcile continues its trace; Get hands it to node agents.
+    string? _reconcileParent, _lastWriteTrace;
 
     protected ObjectGrain(IPersistentState<ObjectRecord> state, ILogger logger) { _state = state; Logger = logger; }
 
@@ -46,15 +48,26 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         {
             Current = (T)Kind.Deserialize(json);
             CurrentJson = json;
+            OnCurrentChanged(default, Current);
             if (IsController) ScheduleReconcile();
         }
         return Task.CompletedTask;
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
+    {
+        if (_queued) { _queued = false; Telemetry.Telemetry.ReconcileDequeued(); }
+        if (Current != null) OnCurrentChanged(Current, default);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Called whenever the object held in memory changes (activation, write, removal, deactivation).</summary>
+    protected virtual void OnCurrentChanged(T? before, T? after) { }
+
     protected IIndexGrain Index => GrainFactory.Index(Kind.Kind, Key.Namespace);
 
     public Task<ApiResult> Get() =>
-        Task.FromResult(CurrentJson == null ? ApiResult.NotFound(Kind, Key.Name) : ApiResult.Success(CurrentJson));
+        Task.FromResult(CurrentJson == null ? ApiResult.NotFound(Kind, Key.Name) : ApiResult.Success(CurrentJson) with { TraceParent = _lastWriteTrace });
 
     // ---------------------------------------------------------------- writes
 
@@ -231,6 +244,8 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         var old = Current;
         Current = o;
         CurrentJson = json;
+        OnCurrentChanged(old, o);
+        _reconcileParent = _lastWriteTrace = Telemetry.Telemetry.CurrentParent();
         await index.Publish(ToChange(type, o, json, rv));
         await AfterCommit(old, o);
         if (IsController)
@@ -313,6 +328,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
             return ApiResult.Unavailable($"storage is unavailable, retry: {e.Message}");
         }
         _state.State.Json = null;
+        OnCurrentChanged(Current, default);
         Current = null;
         CurrentJson = null;
         await index.Publish(ToChange(WatchTypes.Deleted, gone, json, rv));
@@ -366,6 +382,8 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         if (_reconcileRunning) { _reconcileAgain = true; return; }
         if (_reconcileTimer != null && delay != null) return;
         _reconcileTimer?.Dispose();
+        if (delay is null || delay == TimeSpan.Zero) { if (!_queued) { _queued = true; Telemetry.Telemetry.ReconcileQueued(); } }
+        else if (_queued) { _queued = false; Telemetry.Telemetry.ReconcileDequeued(); }
         _reconcileTimer = this.RegisterGrainTimer(RunReconcile,
             new GrainTimerCreationOptions(delay ?? TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
     }
@@ -374,9 +392,16 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
     {
         _reconcileTimer?.Dispose();
         _reconcileTimer = null;
+        if (_queued) { _queued = false; Telemetry.Telemetry.ReconcileDequeued(); }
         if (Current == null) return;
         _reconcileRunning = true;
         TimeSpan? requeue = null;
+        // A reconcile caused by a traced write continues that trace; periodic ones are not traced.
+        var parent = _reconcileParent;
+        _reconcileParent = null;
+        using var span = parent != null ? Telemetry.Telemetry.Start($"reconcile {Kind.Kind}", parent) : null;
+        span?.SetTag("cluster.object", Key.ToString());
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             requeue = await ReconcileAsync();
@@ -387,8 +412,14 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
             _failures++;
             requeue = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(_failures, 8))));
             Logger.LogWarning(e, "reconcile of {Key} failed; retrying in {Delay}", Key, requeue);
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
         }
-        finally { _reconcileRunning = false; }
+        finally
+        {
+            _reconcileRunning = false;
+            Telemetry.Telemetry.ReconcileDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("kind", Kind.Kind));
+        }
         if (_reconcileAgain) { _reconcileAgain = false; ScheduleReconcile(); }
         else if (requeue is { } d) ScheduleReconcile(d);
     }

@@ -53,6 +53,11 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             return Discovery.ResourceList(core ? "" : segments[0], segments[^1]) is { } doc ? Json(doc) : NotFoundPath();
         var path = ApiPath.Parse(segments, core);
         if (path == null) return NotFoundPath();
+        // A span per request (under ASP.NET Core's, which honours an incoming traceparent); watches are not traced.
+        using var span = IsWatch(c) ? null : Cluster.Grains.Telemetry.Telemetry.Start(
+            $"{c.Request.Method} {path.Kind.Resource}{(path.Subresource is { } sub ? "/" + sub : "")}", null, System.Diagnostics.ActivityKind.Server);
+        span?.SetTag("k8s.namespace.name", path.Namespace);
+        span?.SetTag("k8s.object.name", path.Name);
         try
         {
             return (c.Request.Method, path.Name, path.Subresource) switch
@@ -249,7 +254,7 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
 
     Task<WatchResult> Poll(KindInfo kind, string ns, long from, string? ls, string? fs, DateTime deadline)
     {
-        var wait = TimeSpan.FromSeconds(10);
+        var wait = WatchRequest.MaxPoll;
         var left = deadline - DateTime.UtcNow;
         if (left < wait) wait = left < TimeSpan.Zero ? TimeSpan.Zero : left;
         return grains.Index(kind.Kind, ns).Watch(new WatchRequest(from, ls, fs, wait));

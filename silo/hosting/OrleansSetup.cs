@@ -40,6 +40,7 @@ public static class OrleansSetup
             silo.UseSqliteReminderService();
         }
         silo.AddActivityPropagation();
+        silo.AddOutgoingGrainCallFilter<Cluster.Interfaces.Calls.RetryUndeliveredCalls>();
         silo.Services.AddPlacementDirector<Grains.Nodes.NodePlacementStrategy, Grains.Nodes.NodePlacementDirector>();
     }
 }

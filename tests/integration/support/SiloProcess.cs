@@ -19,6 +19,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public int IngressPort { get; }
     public string Gateway => $"127.0.0.1:{GatewayPort}";
     readonly string[] _extraArgs;
+    /// <summary>Environment variables for the silo process (OTEL_* for the tracing test).</summary>
+    public Dictionary<string, string> Environment { get; } = new();
     Process? _process;
     readonly List<string> _log = [];
 
@@ -54,6 +56,7 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var a in new[] { SiloDll, "--node-name", NodeName, "--data-dir", DataDir, "--api-port", ApiPort.ToString(),
                      "--gateway-port", GatewayPort.ToString(), "--silo-port", SiloPort.ToString(), "--ingress-port", IngressPort.ToString(), "--heartbeat-seconds", "2" }.Concat(_extraArgs))
             psi.ArgumentList.Add(a);
+        foreach (var (k, v) in Environment) psi.Environment[k] = v;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (_log) _log.Add(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_log) _log.Add(e.Data); };

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Cluster.Interfaces.Calls;
+
+/// <summary>
+/// Retries a grain call that never reached its grain because the silo it was sent to (or the silo owning the
+/// grain's directory entry) refused the connection. That happens between a silo's crash and Orleans declaring it
+/// dead (about a second with our membership settings); once it is declared dead, the same call activates the grain
+/// elsewhere. Only undelivered calls are retried, so a retry cannot run a method twice; anything else surfaces.
+/// </summary>
+public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger) : IOutgoingGrainCallFilter
+{
+    /// <summary>Calls slower than this are logged (which call, to which grain): a stall shows where it is.</summary>
+    public static TimeSpan SlowCall { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long to keep trying: past the membership's worst detection time (1.9 s measured), bounded.</summary>
+    public static TimeSpan Window { get; set; } = TimeSpan.FromSeconds(6);
+    static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(150);
+
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        // Only our own grains: Orleans' system targets (membership probes among them) keep their own semantics.
+        if (context.InterfaceMethod?.DeclaringType?.Namespace?.StartsWith("Cluster.", StringComparison.Ordinal) != true)
+        {
+            await context.Invoke();
+            return;
+        }
+        var start = DateTime.UtcNow;
+        var deadline = start + Window;
+        while (true)
+        {
+            try
+            {
+                await context.Invoke();
+                if (DateTime.UtcNow - start > SlowCall && logger.IsEnabled(LogLevel.Information) && !IsLongPoll(context))
+                    logger.LogInformation("slow call: {Method} on {Grain} took {Ms:0} ms", context.InterfaceMethod?.Name, context.TargetId, (DateTime.UtcNow - start).TotalMilliseconds);
+                return;
+            }
+            catch (OrleansMessageRejectionException e) when (IsUndelivered(e) && DateTime.UtcNow + Pause < deadline)
+            {
+                await Task.Delay(Pause);
+            }
+        }
+    }
+
+    static bool IsLongPoll(IOutgoingGrainCallContext c) => c.InterfaceMethod?.Name is { } m && (m.StartsWith("Watch", StringComparison.Ordinal) || m.StartsWith("Wait", StringComparison.Ordinal));
+
+    /// <summary>Connection refused or failed before the message was sent: the grain never saw the call.</summary>
+    public static bool IsUndelivered(OrleansMessageRejectionException e) =>
+        e.Message.Contains("Unable to connect", StringComparison.Ordinal) || e.Message.Contains("ConnectionFailedException", StringComparison.Ordinal);
+}
