@@ -42,6 +42,8 @@ public static class Columns
         ["EndpointSlice"] = new("EndpointSlice", "discovery.k8s.io", true, ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], []),
         ["PodDisruptionBudget"] = new("PodDisruptionBudget", "policy", true, ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], []),
         ["Ingress"] = new("Ingress", "networking.k8s.io", true, ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], []),
+        ["Job"] = new("Job", "batch", true, ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
+        ["CronJob"] = new("CronJob", "batch", true, ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         // Event's wide columns are interleaved; see EventRow.
         ["Event"] = new("Event", "", true,
             ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
@@ -67,6 +69,8 @@ public static class Columns
         ["pdb"] = "PodDisruptionBudget", ["poddisruptionbudget"] = "PodDisruptionBudget", ["poddisruptionbudgets"] = "PodDisruptionBudget",
         ["ingress"] = "Ingress", ["ingresses"] = "Ingress", ["ing"] = "Ingress",
         ["endpoints"] = "Endpoints", ["ep"] = "Endpoints", ["endpointslice"] = "EndpointSlice", ["endpointslices"] = "EndpointSlice",
+        ["job"] = "Job", ["jobs"] = "Job", ["job.batch"] = "Job", ["jobs.batch"] = "Job",
+        ["cronjob"] = "CronJob", ["cronjobs"] = "CronJob", ["cj"] = "CronJob", ["cronjob.batch"] = "CronJob", ["cronjobs.batch"] = "CronJob",
     };
 
     /// <summary>
@@ -151,6 +155,8 @@ public static class Columns
                 "Ingress" => IngressRow(Cast<V1Ingress>(obj, info.Kind), nowUtc),
                 "Endpoints" => EndpointsRow(Cast<V1Endpoints>(obj, info.Kind), nowUtc),
                 "EndpointSlice" => EndpointSliceRow(Cast<V1EndpointSlice>(obj, info.Kind), nowUtc),
+                "Job" => JobRow(Cast<V1Job>(obj, info.Kind), wide, nowUtc),
+                "CronJob" => CronJobRow(Cast<V1CronJob>(obj, info.Kind), wide, nowUtc),
                 _ => throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind)),
             });
             if (showLabels)
@@ -195,6 +201,54 @@ public static class Columns
             yield return names;
             yield return images;
             yield return K8sFormat.SelectorString(d.Spec?.Selector);
+        }
+    }
+
+    static bool HasCondition(V1JobStatus? s, string type) => s?.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;
+
+    /// <summary>printJob: STATUS from the conditions, COMPLETIONS succeeded/wanted, DURATION start to completion (or now).</summary>
+    internal static IEnumerable<string> JobRow(V1Job j, bool wide, DateTime now)
+    {
+        yield return j.Metadata?.Name ?? string.Empty;
+        var s = j.Status;
+        yield return HasCondition(s, "Complete") ? "Complete"
+            : HasCondition(s, "Failed") ? "Failed"
+            : j.Metadata?.DeletionTimestamp != null ? "Terminating"
+            : HasCondition(s, "Suspended") ? "Suspended"
+            : HasCondition(s, "FailureTarget") ? "FailureTarget"
+            : HasCondition(s, "SuccessCriteriaMet") ? "SuccessCriteriaMet"
+            : "Running";
+        var succeeded = s?.Succeeded ?? 0;
+        yield return j.Spec?.Completions is { } c ? $"{succeeded}/{c}"
+            : j.Spec?.Parallelism is { } p && p > 1 ? $"{succeeded}/1 of {p}"
+            : $"{succeeded}/1";
+        yield return s?.StartTime is not { } start ? ""
+            : Age.HumanDuration((s.CompletionTime is { } done ? Age.ToUtc(done) : Age.ToUtc(now)) - Age.ToUtc(start));
+        yield return Age.Since(j.Metadata?.CreationTimestamp, now);
+        if (wide)
+        {
+            var (names, images) = LayoutContainerCells(j.Spec?.Template?.Spec?.Containers);
+            yield return names;
+            yield return images;
+            yield return K8sFormat.SelectorString(j.Spec?.Selector);
+        }
+    }
+
+    internal static IEnumerable<string> CronJobRow(V1CronJob cj, bool wide, DateTime now)
+    {
+        yield return cj.Metadata?.Name ?? string.Empty;
+        yield return cj.Spec?.Schedule ?? string.Empty;
+        yield return cj.Spec?.TimeZone ?? "<none>";
+        yield return cj.Spec?.Suspend == true ? "True" : "False";
+        yield return (cj.Status?.Active?.Count ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return cj.Status?.LastScheduleTime is { } last ? Age.Since(last, now) : "<none>";
+        yield return Age.Since(cj.Metadata?.CreationTimestamp, now);
+        if (wide)
+        {
+            var (names, images) = LayoutContainerCells(cj.Spec?.JobTemplate?.Spec?.Template?.Spec?.Containers);
+            yield return names;
+            yield return images;
+            yield return K8sFormat.SelectorString(cj.Spec?.JobTemplate?.Spec?.Selector);
         }
     }
 

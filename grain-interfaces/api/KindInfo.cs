@@ -29,6 +29,8 @@ public sealed record KindInfo(
         ["EndpointSlice"] = j => KubernetesJson.Deserialize<V1EndpointSlice>(j),
         ["Ingress"] = j => KubernetesJson.Deserialize<V1Ingress>(j),
         ["PodDisruptionBudget"] = j => KubernetesJson.Deserialize<V1PodDisruptionBudget>(j),
+        ["Job"] = j => KubernetesJson.Deserialize<V1Job>(j),
+        ["CronJob"] = j => KubernetesJson.Deserialize<V1CronJob>(j),
     };
 }
 
@@ -52,7 +54,10 @@ public static class Kinds
 
     public static readonly KindInfo PodDisruptionBudget = new("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", true, ["pdb"], typeof(V1PodDisruptionBudget));
 
-    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget];
+    public static readonly KindInfo Job = new("Job", "batch", "v1", "jobs", "job", true, [], typeof(V1Job));
+    public static readonly KindInfo CronJob = new("CronJob", "batch", "v1", "cronjobs", "cronjob", true, ["cj"], typeof(V1CronJob));
+
+    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, Job, CronJob];
 
     public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
 

@@ -53,6 +53,8 @@ public interface IEndpointsGrain : IObjectGrain { }
 public interface IEndpointSliceGrain : IObjectGrain { }
 public interface IIngressGrain : IObjectGrain { }
 public interface IPodDisruptionBudgetGrain : IObjectGrain { }
+public interface IJobGrain : IObjectGrain { }
+public interface ICronJobGrain : IObjectGrain { }
 
 public interface IDeploymentGrain : IObjectGrain
 {
@@ -123,6 +125,8 @@ public static class ObjectGrains
         "EndpointSlice" => f.GetGrain<IEndpointSliceGrain>(key.GrainKey),
         "Ingress" => f.GetGrain<IIngressGrain>(key.GrainKey),
         "PodDisruptionBudget" => f.GetGrain<IPodDisruptionBudgetGrain>(key.GrainKey),
+        "Job" => f.GetGrain<IJobGrain>(key.GrainKey),
+        "CronJob" => f.GetGrain<ICronJobGrain>(key.GrainKey),
         _ => throw new ArgumentException($"unknown kind {key.Kind}"),
     };
 

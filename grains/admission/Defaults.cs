@@ -13,7 +13,30 @@ public static class Defaults
             case V1ReplicaSet rs: rs.Spec ??= new(); rs.Spec.Replicas ??= 1; PodTemplate(rs.Spec.Template); break;
             case V1Pod p: p.Spec ??= new(); PodSpec(p.Spec); break;
             case V1Service s: Service(s); break;
+            case V1Job j: j.Spec ??= new(); JobSpec(j.Spec); break;
+            case V1CronJob cj:
+                cj.Spec ??= new();
+                cj.Spec.ConcurrencyPolicy ??= "Allow";
+                cj.Spec.Suspend ??= false;
+                cj.Spec.SuccessfulJobsHistoryLimit ??= 3;
+                cj.Spec.FailedJobsHistoryLimit ??= 1;
+                cj.Spec.JobTemplate ??= new();
+                cj.Spec.JobTemplate.Spec ??= new();
+                JobSpec(cj.Spec.JobTemplate.Spec);
+                break;
         }
+    }
+
+    static void JobSpec(V1JobSpec s)
+    {
+        if (s.Completions == null && s.Parallelism == null) { s.Completions = 1; s.Parallelism = 1; }
+        s.Parallelism ??= 1;
+        s.BackoffLimit ??= 6;
+        s.CompletionMode ??= "NonIndexed";
+        s.Suspend ??= false;
+        s.ManualSelector = s.ManualSelector == true ? true : null;
+        s.PodReplacementPolicy ??= "TerminatingOrFailed";
+        PodTemplate(s.Template);
     }
 
     static void Deployment(V1Deployment d)

@@ -26,6 +26,8 @@ public sealed class Validator
             case V1Ingress ing: v.Ingress(ing); break;
             case V1ConfigMap cm: v.DataKeys(cm.Data?.Keys, "data"); v.DataKeys(cm.BinaryData?.Keys, "binaryData"); break;
             case V1Secret sec: v.DataKeys(sec.Data?.Keys, "data"); v.DataKeys(sec.StringData?.Keys, "stringData"); break;
+            case V1Job j: if (j.Spec == null) v.Required("spec"); else v.JobSpec(j.Spec, "spec"); break;
+            case V1CronJob cj: v.CronJob(cj); break;
         }
         return v._errors;
     }
@@ -95,6 +97,42 @@ public sealed class Validator
         if (s.MinReadySeconds < 0) Invalid("spec.minReadySeconds", s.MinReadySeconds, "must be greater than or equal to 0");
         if (s.ProgressDeadlineSeconds is { } pd && pd <= (s.MinReadySeconds ?? 0))
             Invalid("spec.progressDeadlineSeconds", pd, "must be greater than minReadySeconds");
+    }
+
+    void JobSpec(V1JobSpec s, string at)
+    {
+        if (s.Parallelism < 0) Invalid($"{at}.parallelism", s.Parallelism, "must be greater than or equal to 0");
+        if (s.Completions < 0) Invalid($"{at}.completions", s.Completions, "must be greater than or equal to 0");
+        if (s.BackoffLimit < 0) Invalid($"{at}.backoffLimit", s.BackoffLimit, "must be greater than or equal to 0");
+        if (s.ActiveDeadlineSeconds <= 0) Invalid($"{at}.activeDeadlineSeconds", s.ActiveDeadlineSeconds, "must be greater than 0");
+        if (s.TtlSecondsAfterFinished < 0) Invalid($"{at}.ttlSecondsAfterFinished", s.TtlSecondsAfterFinished, "must be greater than or equal to 0");
+        if (s.CompletionMode is { } mode && mode != "NonIndexed") NotSupported($"{at}.completionMode", mode, ["NonIndexed"]);
+        if (s.Template?.Spec == null) { Required($"{at}.template.spec"); return; }
+        if (s.Selector != null && s.Template.Metadata?.Labels is { } labels
+            && !LabelSelector.FromModel(s.Selector).Matches((IReadOnlyDictionary<string, string>)labels.ToDictionary()))
+            Invalid($"{at}.template.metadata.labels", labels, "`selector` does not match template `labels`");
+        if (s.Template.Spec.RestartPolicy is { } rp && rp != "OnFailure" && rp != "Never")
+            NotSupported($"{at}.template.spec.restartPolicy", rp, ["OnFailure", "Never"]);
+        PodSpec(s.Template.Spec, $"{at}.template.spec");
+    }
+
+    void CronJob(V1CronJob cj)
+    {
+        var s = cj.Spec;
+        if (s == null) { Required("spec"); return; }
+        if (string.IsNullOrWhiteSpace(s.Schedule)) Required("spec.schedule");
+        else if (Controllers.CronJobs.CronSchedule.ParseError(s.Schedule, s.TimeZone) is { } err) Invalid("spec.schedule", s.Schedule, err);
+        if (s.TimeZone != null && Controllers.CronJobs.CronSchedule.Zone(s.TimeZone) == null)
+            Invalid("spec.timeZone", s.TimeZone, "unknown time zone " + s.TimeZone);
+        if (s.ConcurrencyPolicy is { } cp && cp is not ("Allow" or "Forbid" or "Replace"))
+            NotSupported("spec.concurrencyPolicy", cp, ["Allow", "Forbid", "Replace"]);
+        if (s.StartingDeadlineSeconds < 0) Invalid("spec.startingDeadlineSeconds", s.StartingDeadlineSeconds, "must be greater than or equal to 0");
+        if (s.SuccessfulJobsHistoryLimit < 0) Invalid("spec.successfulJobsHistoryLimit", s.SuccessfulJobsHistoryLimit, "must be greater than or equal to 0");
+        if (s.FailedJobsHistoryLimit < 0) Invalid("spec.failedJobsHistoryLimit", s.FailedJobsHistoryLimit, "must be greater than or equal to 0");
+        // A Job's name is the CronJob's plus 11 characters, and must stay a valid label value (63).
+        if (cj.Metadata.Name?.Length > 52) Invalid("metadata.name", cj.Metadata.Name, "must be no more than 52 characters");
+        if (s.JobTemplate?.Spec == null) Required("spec.jobTemplate.spec");
+        else JobSpec(s.JobTemplate.Spec, "spec.jobTemplate.spec");
     }
 
     /// <summary>Returns the numeric part (percent or absolute) or -1 when invalid.</summary>
