@@ -42,6 +42,7 @@ public static class Columns
         ["EndpointSlice"] = new("EndpointSlice", "discovery.k8s.io", true, ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], []),
         ["PodDisruptionBudget"] = new("PodDisruptionBudget", "policy", true, ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], []),
         ["Ingress"] = new("Ingress", "networking.k8s.io", true, ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], []),
+        ["DaemonSet"] = new("DaemonSet", "apps", true, ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         ["Job"] = new("Job", "batch", true, ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         ["CronJob"] = new("CronJob", "batch", true, ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         // Event's wide columns are interleaved; see EventRow.
@@ -69,6 +70,7 @@ public static class Columns
         ["pdb"] = "PodDisruptionBudget", ["poddisruptionbudget"] = "PodDisruptionBudget", ["poddisruptionbudgets"] = "PodDisruptionBudget",
         ["ingress"] = "Ingress", ["ingresses"] = "Ingress", ["ing"] = "Ingress",
         ["endpoints"] = "Endpoints", ["ep"] = "Endpoints", ["endpointslice"] = "EndpointSlice", ["endpointslices"] = "EndpointSlice",
+        ["daemonset"] = "DaemonSet", ["daemonsets"] = "DaemonSet", ["ds"] = "DaemonSet", ["daemonset.apps"] = "DaemonSet", ["daemonsets.apps"] = "DaemonSet",
         ["job"] = "Job", ["jobs"] = "Job", ["job.batch"] = "Job", ["jobs.batch"] = "Job",
         ["cronjob"] = "CronJob", ["cronjobs"] = "CronJob", ["cj"] = "CronJob", ["cronjob.batch"] = "CronJob", ["cronjobs.batch"] = "CronJob",
     };
@@ -155,6 +157,7 @@ public static class Columns
                 "Ingress" => IngressRow(Cast<V1Ingress>(obj, info.Kind), nowUtc),
                 "Endpoints" => EndpointsRow(Cast<V1Endpoints>(obj, info.Kind), nowUtc),
                 "EndpointSlice" => EndpointSliceRow(Cast<V1EndpointSlice>(obj, info.Kind), nowUtc),
+                "DaemonSet" => DaemonSetRow(Cast<V1DaemonSet>(obj, info.Kind), wide, nowUtc),
                 "Job" => JobRow(Cast<V1Job>(obj, info.Kind), wide, nowUtc),
                 "CronJob" => CronJobRow(Cast<V1CronJob>(obj, info.Kind), wide, nowUtc),
                 _ => throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind)),
@@ -201,6 +204,27 @@ public static class Columns
             yield return names;
             yield return images;
             yield return K8sFormat.SelectorString(d.Spec?.Selector);
+        }
+    }
+
+    internal static IEnumerable<string> DaemonSetRow(V1DaemonSet ds, bool wide, DateTime now)
+    {
+        var s = ds.Status;
+        yield return ds.Metadata?.Name ?? string.Empty;
+        yield return (s?.DesiredNumberScheduled ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return (s?.CurrentNumberScheduled ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return (s?.NumberReady ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return (s?.UpdatedNumberScheduled ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return (s?.NumberAvailable ?? 0).ToString(CultureInfo.InvariantCulture);
+        var selector = ds.Spec?.Template?.Spec?.NodeSelector;
+        yield return selector == null || selector.Count == 0 ? "<none>" : string.Join(",", selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+        yield return Age.Since(ds.Metadata?.CreationTimestamp, now);
+        if (wide)
+        {
+            var (names, images) = LayoutContainerCells(ds.Spec?.Template?.Spec?.Containers);
+            yield return names;
+            yield return images;
+            yield return K8sFormat.SelectorString(ds.Spec?.Selector);
         }
     }
 

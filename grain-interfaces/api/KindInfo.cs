@@ -30,6 +30,7 @@ public sealed record KindInfo(
         ["Ingress"] = j => KubernetesJson.Deserialize<V1Ingress>(j),
         ["PodDisruptionBudget"] = j => KubernetesJson.Deserialize<V1PodDisruptionBudget>(j),
         ["Job"] = j => KubernetesJson.Deserialize<V1Job>(j),
+        ["DaemonSet"] = j => KubernetesJson.Deserialize<V1DaemonSet>(j),
         ["CronJob"] = j => KubernetesJson.Deserialize<V1CronJob>(j),
     };
 }
@@ -54,10 +55,11 @@ public static class Kinds
 
     public static readonly KindInfo PodDisruptionBudget = new("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", true, ["pdb"], typeof(V1PodDisruptionBudget));
 
+    public static readonly KindInfo DaemonSet = new("DaemonSet", "apps", "v1", "daemonsets", "daemonset", true, ["ds"], typeof(V1DaemonSet));
     public static readonly KindInfo Job = new("Job", "batch", "v1", "jobs", "job", true, [], typeof(V1Job));
     public static readonly KindInfo CronJob = new("CronJob", "batch", "v1", "cronjobs", "cronjob", true, ["cj"], typeof(V1CronJob));
 
-    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, Job, CronJob];
+    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, Job, CronJob];
 
     public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
 

@@ -54,6 +54,7 @@ public interface IEndpointSliceGrain : IObjectGrain { }
 public interface IIngressGrain : IObjectGrain { }
 public interface IPodDisruptionBudgetGrain : IObjectGrain { }
 public interface IJobGrain : IObjectGrain { }
+public interface IDaemonSetGrain : IObjectGrain { }
 public interface ICronJobGrain : IObjectGrain { }
 
 public interface IDeploymentGrain : IObjectGrain
@@ -126,6 +127,7 @@ public static class ObjectGrains
         "Ingress" => f.GetGrain<IIngressGrain>(key.GrainKey),
         "PodDisruptionBudget" => f.GetGrain<IPodDisruptionBudgetGrain>(key.GrainKey),
         "Job" => f.GetGrain<IJobGrain>(key.GrainKey),
+        "DaemonSet" => f.GetGrain<IDaemonSetGrain>(key.GrainKey),
         "CronJob" => f.GetGrain<ICronJobGrain>(key.GrainKey),
         _ => throw new ArgumentException($"unknown kind {key.Kind}"),
     };

@@ -14,6 +14,19 @@ public static class Defaults
             case V1Pod p: p.Spec ??= new(); PodSpec(p.Spec); break;
             case V1Service s: Service(s); break;
             case V1Job j: j.Spec ??= new(); JobSpec(j.Spec); break;
+            case V1DaemonSet ds:
+                ds.Spec ??= new();
+                ds.Spec.RevisionHistoryLimit ??= 10;
+                ds.Spec.UpdateStrategy ??= new V1DaemonSetUpdateStrategy();
+                ds.Spec.UpdateStrategy.Type ??= "RollingUpdate";
+                if (ds.Spec.UpdateStrategy.Type == "RollingUpdate")
+                {
+                    ds.Spec.UpdateStrategy.RollingUpdate ??= new V1RollingUpdateDaemonSet();
+                    ds.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable ??= (IntOrString)"1";
+                    ds.Spec.UpdateStrategy.RollingUpdate.MaxSurge ??= (IntOrString)"0";
+                }
+                PodTemplate(ds.Spec.Template);
+                break;
             case V1CronJob cj:
                 cj.Spec ??= new();
                 cj.Spec.ConcurrencyPolicy ??= "Allow";

@@ -26,6 +26,7 @@ public sealed class Validator
             case V1Ingress ing: v.Ingress(ing); break;
             case V1ConfigMap cm: v.DataKeys(cm.Data?.Keys, "data"); v.DataKeys(cm.BinaryData?.Keys, "binaryData"); break;
             case V1Secret sec: v.DataKeys(sec.Data?.Keys, "data"); v.DataKeys(sec.StringData?.Keys, "stringData"); break;
+            case V1DaemonSet ds: v.DaemonSet(ds); break;
             case V1Job j: if (j.Spec == null) v.Required("spec"); else v.JobSpec(j.Spec, "spec"); break;
             case V1CronJob cj: v.CronJob(cj); break;
         }
@@ -114,6 +115,17 @@ public sealed class Validator
         if (s.Template.Spec.RestartPolicy is { } rp && rp != "OnFailure" && rp != "Never")
             NotSupported($"{at}.template.spec.restartPolicy", rp, ["OnFailure", "Never"]);
         PodSpec(s.Template.Spec, $"{at}.template.spec");
+    }
+
+    void DaemonSet(V1DaemonSet ds)
+    {
+        if (ds.Spec == null) { Required("spec"); return; }
+        SelectorAndTemplate(ds.Spec.Selector, ds.Spec.Template, "spec");
+        if (ds.Spec.Template?.Spec?.RestartPolicy is { } rp && rp != "Always")
+            NotSupported("spec.template.spec.restartPolicy", rp, ["Always"]);
+        if (ds.Spec.UpdateStrategy?.Type is { } t && t is not ("RollingUpdate" or "OnDelete"))
+            NotSupported("spec.updateStrategy.type", t, ["OnDelete", "RollingUpdate"]);
+        if (ds.Spec.UpdateStrategy?.RollingUpdate?.MaxUnavailable is { } mu) IntOrPercent(mu, "spec.updateStrategy.rollingUpdate.maxUnavailable");
     }
 
     void CronJob(V1CronJob cj)

@@ -100,10 +100,20 @@ public sealed class NodeGrain(
 
     protected override async Task AfterCommit(V1Node? old, V1Node current)
     {
+        // DaemonSets follow the nodes: a new node, or new labels or taints, may want (or refuse) a daemon pod.
+        if (old == null || !Objects.SameJson(old.Metadata.Labels, current.Metadata.Labels) || !Objects.SameJson(old.Spec?.Taints, current.Spec?.Taints))
+            try { await Controllers.DaemonSets.DaemonSetGrain.NudgeAll(GrainFactory); }
+            catch (Exception e) { Logger.LogInformation("telling the DaemonSets node {Node} changed failed: {Message}", Key.Name, e.Message); }
         if (old == null || Ready(old) != Ready(current) || old.Spec?.Unschedulable != current.Spec?.Unschedulable
             || !Objects.SameJson(old.Status?.Allocatable, current.Status?.Allocatable) || !Objects.SameJson(old.Spec?.Taints, current.Spec?.Taints))
             try { await GrainFactory.GetGrain<ISchedulerGrain>("default").NodesChanged(); }
             catch (Exception e) { Logger.LogInformation("telling the scheduler node {Node} changed failed: {Message}", Key.Name, e.Message); }
+    }
+
+    protected override async Task OnRemoved(V1Node gone)
+    {
+        try { await Controllers.DaemonSets.DaemonSetGrain.NudgeAll(GrainFactory); }
+        catch (Exception e) { Logger.LogInformation("telling the DaemonSets node {Node} left failed: {Message}", Key.Name, e.Message); }
     }
 
     static bool Ready(V1Node n) => n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;

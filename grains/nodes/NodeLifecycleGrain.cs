@@ -81,7 +81,8 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
         foreach (var group in (await GrainFactory.PodsOnNode(node)).GroupBy(x => x.Namespace))
         {
             var ns = group.Key;
-            var pods = group.Select(x => Objects.FromJson<V1Pod>(x.Json)).ToList();
+            // DaemonSet pods tolerate the unreachable taint (Kubernetes adds that toleration): they stay with their node.
+            var pods = group.Select(x => Objects.FromJson<V1Pod>(x.Json)).Where(p => Objects.ControllerOf(p.Metadata)?.Kind != "DaemonSet").ToList();
             var owners = pods.Select(p => Objects.ControllerOf(p.Metadata)).Where(o => o != null).Select(o => new ObjectKey(o!.Kind, ns, o.Name)).Distinct().ToList();
             await Task.WhenAll(pods.Select(async p =>
             {
