@@ -212,6 +212,41 @@ public sealed class Validator
         foreach (var t in spec.Tolerations ?? [])
             if (t.OperatorProperty is { } op && op is not ("Exists" or "Equal"))
                 NotSupported($"{path}.tolerations.operator", op, ["Equal", "Exists"]);
+        Volumes(spec, path);
+    }
+
+    void Volumes(V1PodSpec spec, string path)
+    {
+        var volumes = new HashSet<string>();
+        var i = 0;
+        foreach (var v in spec.Volumes ?? [])
+        {
+            var at = $"{path}.volumes[{i++}]";
+            if (string.IsNullOrEmpty(v.Name)) Required($"{at}.name");
+            else if (Names.Dns1123Label(v.Name) is { } e) Invalid($"{at}.name", v.Name, e);
+            else if (!volumes.Add(v.Name)) _errors.Add(new("FieldValueDuplicate", $"Duplicate value: \"{v.Name}\"", $"{at}.name"));
+            var sources = new object?[] { v.EmptyDir, v.HostPath, v.ConfigMap, v.Secret, v.PersistentVolumeClaim, v.Projected, v.DownwardAPI, v.Nfs, v.Csi, v.Ephemeral }.Count(x => x != null);
+            if (sources == 0) Required($"{at}");
+            else if (sources > 1) _errors.Add(new("FieldValueForbidden", "Forbidden: may not specify more than 1 volume type", at));
+            if (v.HostPath != null && !(v.HostPath.Path?.StartsWith('/') ?? false)) Invalid($"{at}.hostPath.path", v.HostPath.Path, "must be an absolute path");
+            if (v.ConfigMap != null && string.IsNullOrEmpty(v.ConfigMap.Name)) Required($"{at}.configMap.name");
+            if (v.Secret != null && string.IsNullOrEmpty(v.Secret.SecretName)) Required($"{at}.secret.secretName");
+        }
+        i = 0;
+        foreach (var c in (spec.Containers ?? []).Concat(spec.InitContainers ?? []))
+        {
+            var j = 0;
+            var kind = i < (spec.Containers?.Count ?? 0) ? "containers" : "initContainers";
+            var index = kind == "containers" ? i : i - (spec.Containers?.Count ?? 0);
+            foreach (var m in c.VolumeMounts ?? [])
+            {
+                var at = $"{path}.{kind}[{index}].volumeMounts[{j++}]";
+                if (string.IsNullOrEmpty(m.Name)) Required($"{at}.name");
+                else if (!volumes.Contains(m.Name)) _errors.Add(new("FieldValueNotFound", $"Not found: \"{m.Name}\"", $"{at}.name"));
+                if (string.IsNullOrEmpty(m.MountPath)) Required($"{at}.mountPath");
+            }
+            i++;
+        }
     }
 
     void Container(V1Container c, string path, HashSet<string> names)

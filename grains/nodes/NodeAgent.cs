@@ -39,8 +39,11 @@ public sealed class NodeAgent : IAsyncDisposable
     public NodeAgent(string node, IContainerRuntime runtime, IGrainFactory grains, NodeAgentOptions options, ILogger logger)
     {
         _node = node; _runtime = runtime; _grains = grains; _options = options; _logger = logger;
+        _volumes = new Volumes.PodVolumes(options.VolumesRoot ?? Path.Combine(Path.GetTempPath(), "cluster-volumes", node), grains);
         _runtime.ContainerChanged += _ => Wake();
     }
+
+    readonly Volumes.PodVolumes _volumes;
 
     public string NodeName => _node;
     public IContainerRuntime Runtime => _runtime;
@@ -274,6 +277,11 @@ public sealed class NodeAgent : IAsyncDisposable
         foreach (var uid in _running.Keys.Where(u => !live.ContainsKey(u)).ToList()) _running.TryRemove(uid, out _);
         foreach (var uid in _traces.Keys.Where(u => !live.ContainsKey(u)).ToList()) _traces.TryRemove(uid, out _);
         foreach (var (uid, p) in live) _running[uid] = p;
+        if (!unknown) _volumes.RemoveExcept(live.Keys.ToHashSet());
+        // ConfigMap and Secret volumes follow their objects while the pod runs.
+        foreach (var p in live.Values.Select(x => x.Pod).Where(p => p.Spec.Volumes?.Any(v => v.ConfigMap != null || v.Secret != null) == true))
+            try { await _volumes.RefreshAsync(p); }
+            catch (Exception e) when (e is OrleansException or TimeoutException or IOException) { _logger.LogDebug("refreshing the volumes of {Pod} failed: {Message}", p.Metadata.Name, e.Message); }
         var ids = containers.Select(c => c.Id).ToHashSet();
         foreach (var k in _probes.Keys.Where(k => !ids.Contains(k.ContainerId)).ToList()) _probes.TryRemove(k, out _);
 
@@ -455,6 +463,12 @@ public sealed class NodeAgent : IAsyncDisposable
         var (env, envError) = await ResolveEnvAsync(pod, c);
         if (envError != null)
             return new Waiting("CreateContainerConfigError", envError, failures + 1, DateTime.UtcNow + PodSync.Backoff(failures + 1));
+        var (binds, volumeError) = await _volumes.PrepareAsync(pod, c);
+        if (volumeError != null)
+        {
+            await EventRecorder.Record(_grains, pod, Kinds.Pod, EventRecorder.Warning, "FailedMount", $"MountVolume.SetUp failed: {volumeError}", Component, _node);
+            return new Waiting("CreateContainerConfigError", volumeError, failures + 1, DateTime.UtcNow + PodSync.Backoff(failures + 1));
+        }
         var pull = await _runtime.EnsureImageAsync(c.Image, c.ImagePullPolicy ?? "IfNotPresent", ct);
         if (pull is { } err)
         {
@@ -467,7 +481,7 @@ public sealed class NodeAgent : IAsyncDisposable
             var spec = new ContainerSpec(_node, pod.Metadata.Uid, pod.Metadata.NamespaceProperty, pod.Metadata.Name, c.Name, s.Attempt,
                 c.Image, c.Command?.ToList(), c.Args?.ToList(), env,
                 (c.Ports ?? []).Where(p => (p.Protocol ?? "TCP") == "TCP").Select(p => p.ContainerPort).Distinct().ToList(),
-                Limit(c, "memory", 1m), Limit(c, "cpu", 1_000_000_000m), c.WorkingDir);
+                Limit(c, "memory", 1m), Limit(c, "cpu", 1_000_000_000m), c.WorkingDir, binds);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await _runtime.CreateAndStartAsync(spec, ct);
             Telemetry.Telemetry.ContainerStart.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,

@@ -15,4 +15,6 @@ public sealed class NodeAgentOptions
     /// its containers, because the rest of the cluster may already have replaced its pods. Zero turns it off.
     /// </summary>
     public TimeSpan FenceAfter { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Where the node keeps its pods' volumes ({root}/{pod uid}/volumes/{name}); under the silo's data directory.</summary>
+    public string? VolumesRoot { get; set; }
 }

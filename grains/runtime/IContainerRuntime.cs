@@ -42,7 +42,8 @@ public sealed record RuntimeContainer(
 public sealed record ContainerSpec(
     string Node, string PodUid, string Namespace, string PodName, string ContainerName, int Attempt,
     string Image, IReadOnlyList<string>? Command, IReadOnlyList<string>? Args, IReadOnlyDictionary<string, string> Env,
-    IReadOnlyList<int> Ports, long? MemoryLimitBytes, long? NanoCpus, string? WorkingDir);
+    IReadOnlyList<int> Ports, long? MemoryLimitBytes, long? NanoCpus, string? WorkingDir,
+    IReadOnlyList<Nodes.Volumes.Bind>? Binds = null);
 
 public static class RuntimeLabels
 {

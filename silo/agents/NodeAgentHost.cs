@@ -25,7 +25,12 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
         foreach (var chunk in names.Chunk(64))
             await Task.WhenAll(chunk.Select(async name =>
             {
-                var agent = new NodeAgent(name, runtime, grains, options, loggers.CreateLogger($"NodeAgent.{name}"));
+                var nodeOptions = new NodeAgentOptions
+                {
+                    HeartbeatPeriod = options.HeartbeatPeriod, FenceAfter = options.FenceAfter,
+                    VolumesRoot = Path.Combine(settings.ResolvedDataDir, "pods", name),
+                };
+                var agent = new NodeAgent(name, runtime, grains, nodeOptions, loggers.CreateLogger($"NodeAgent.{name}"));
                 await agent.StartAsync(ct);
                 registry.Add(agent);
             }));

@@ -157,6 +157,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             {
                 Init = true,
                 PortBindings = bindings,
+                Binds = s.Binds is { Count: > 0 } b ? b.Select(x => x.DockerBind).ToList() : null,
                 Memory = s.MemoryLimitBytes ?? 0,
                 NanoCPUs = s.NanoCpus ?? 0,
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },

@@ -1,0 +1,172 @@
+using System.Text;
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using k8s.Models;
+
+namespace Cluster.Grains.Nodes.Volumes;
+
+/// <summary>A host directory or file bound into a container.</summary>
+public sealed record Bind(string HostPath, string ContainerPath, bool ReadOnly)
+{
+    public string DockerBind => $"{HostPath}:{ContainerPath}:{(ReadOnly ? "ro" : "rw")}";
+}
+
+/// <summary>
+/// The volumes of the pods on one node, as directories under the node's data directory
+/// ({root}/{pod uid}/volumes/{name}), bound into the containers:
+/// emptyDir (lives as long as the pod), hostPath, and configMap / secret projected into files. Projected files are
+/// rewritten when their ConfigMap or Secret changes (each sync pass), atomically (write aside, then rename), so a
+/// running container sees the new content in place, as Kubernetes does for volume mounts.
+/// </summary>
+public sealed class PodVolumes(string root, IGrainFactory grains)
+{
+    public string Root => root;
+
+    string PodDir(string uid) => Path.Combine(root, uid);
+    string VolumeDir(string uid, string name) => Path.Combine(PodDir(uid), "volumes", name);
+
+    /// <summary>The binds for one container, preparing every volume it mounts; or the reason it cannot start.</summary>
+    public async Task<(IReadOnlyList<Bind> Binds, string? Error)> PrepareAsync(V1Pod pod, V1Container c)
+    {
+        var binds = new List<Bind>();
+        foreach (var m in c.VolumeMounts ?? [])
+        {
+            var v = pod.Spec.Volumes?.FirstOrDefault(x => x.Name == m.Name);
+            if (v == null) return ([], $"volume \"{m.Name}\" not found in the pod's volumes");
+            var (source, readOnly, error) = await SourceAsync(pod, v);
+            if (error != null) return ([], error);
+            if (!string.IsNullOrEmpty(m.SubPath))
+            {
+                if (m.SubPath.Split('/').Contains("..") || Path.IsPathRooted(m.SubPath)) return ([], $"invalid subPath \"{m.SubPath}\": must be a relative path without '..'");
+                source = Path.Combine(source!, m.SubPath);
+                if (!File.Exists(source)) Directory.CreateDirectory(source);
+            }
+            binds.Add(new Bind(source!, m.MountPath, readOnly || m.ReadOnlyProperty == true));
+        }
+        return (binds, null);
+    }
+
+    async Task<(string? Source, bool ReadOnly, string? Error)> SourceAsync(V1Pod pod, V1Volume v)
+    {
+        var uid = pod.Metadata.Uid;
+        if (v.EmptyDir != null)
+        {
+            var dir = VolumeDir(uid, v.Name);
+            Directory.CreateDirectory(dir);
+            return (dir, false, null);
+        }
+        if (v.HostPath != null)
+        {
+            var path = v.HostPath.Path;
+            switch (v.HostPath.Type ?? "")
+            {
+                case "DirectoryOrCreate": Directory.CreateDirectory(path); break;
+                case "Directory" when !Directory.Exists(path): return (null, false, $"hostPath type check failed: {path} is not a directory");
+                case "File" when !File.Exists(path): return (null, false, $"hostPath type check failed: {path} is not a file");
+                case "FileOrCreate" when !File.Exists(path):
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    await File.WriteAllBytesAsync(path, []);
+                    break;
+            }
+            return (path, false, null);
+        }
+        if (v.ConfigMap != null || v.Secret != null)
+        {
+            var error = await ProjectAsync(pod, v);
+            return error == null ? (VolumeDir(uid, v.Name), true, null) : (null, true, error);
+        }
+        return (null, false, $"volume \"{v.Name}\": this cluster supports emptyDir, hostPath, configMap and secret volumes");
+    }
+
+    /// <summary>Re-projects the configMap and secret volumes of a running pod (their objects may have changed).</summary>
+    public async Task RefreshAsync(V1Pod pod)
+    {
+        foreach (var v in pod.Spec.Volumes ?? [])
+            if ((v.ConfigMap != null || v.Secret != null) && Directory.Exists(VolumeDir(pod.Metadata.Uid, v.Name)))
+                await ProjectAsync(pod, v);
+    }
+
+    /// <summary>Removes the volumes of pods no longer on this node.</summary>
+    public void RemoveExcept(IReadOnlySet<string> liveUids)
+    {
+        if (!Directory.Exists(root)) return;
+        foreach (var dir in Directory.GetDirectories(root))
+            if (!liveUids.Contains(Path.GetFileName(dir)))
+                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    async Task<string?> ProjectAsync(V1Pod pod, V1Volume v)
+    {
+        var ns = pod.Metadata.NamespaceProperty;
+        Dictionary<string, byte[]> data;
+        IList<V1KeyToPath>? items;
+        int mode;
+        if (v.ConfigMap is { } cmv)
+        {
+            var r = await grains.For(new ObjectKey("ConfigMap", ns, cmv.Name)).Get();
+            if (!r.Ok)
+            {
+                if (cmv.Optional == true) { data = []; }
+                else return $"configmap \"{cmv.Name}\" not found";
+            }
+            else
+            {
+                var cm = Objects.FromJson<V1ConfigMap>(r.Json!);
+                data = (cm.Data ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value));
+                foreach (var (k, b) in cm.BinaryData ?? new Dictionary<string, byte[]>()) data[k] = b;
+            }
+            items = cmv.Items;
+            mode = cmv.DefaultMode ?? 420;
+        }
+        else
+        {
+            var sv = v.Secret!;
+            var r = await grains.For(new ObjectKey("Secret", ns, sv.SecretName)).Get();
+            if (!r.Ok)
+            {
+                if (sv.Optional == true) { data = []; }
+                else return $"secret \"{sv.SecretName}\" not found";
+            }
+            else data = (Objects.FromJson<V1Secret>(r.Json!).Data ?? new Dictionary<string, byte[]>()).ToDictionary(kv => kv.Key, kv => kv.Value);
+            items = sv.Items;
+            mode = sv.DefaultMode ?? 420;
+        }
+
+        var files = new Dictionary<string, (byte[] Content, int Mode)>();
+        if (items is { Count: > 0 })
+        {
+            foreach (var item in items)
+            {
+                if (!data.TryGetValue(item.Key, out var content))
+                    return $"{(v.ConfigMap != null ? "configmap" : "secret")} references non-existent key: {item.Key}";
+                if (item.Path.Split('/').Contains("..") || Path.IsPathRooted(item.Path)) return $"invalid path \"{item.Path}\"";
+                files[item.Path] = (content, item.Mode ?? mode);
+            }
+        }
+        else foreach (var (k, content) in data) files[k] = (content, mode);
+        Write(VolumeDir(pod.Metadata.Uid, v.Name), files);
+        return null;
+    }
+
+    /// <summary>Makes the directory hold exactly these files; each changed file is replaced by a rename.</summary>
+    static void Write(string dir, IReadOnlyDictionary<string, (byte[] Content, int Mode)> files)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (var (rel, (content, mode)) in files)
+        {
+            var path = Path.Combine(dir, rel);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(content)) continue;
+            var tmp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tmp");
+            File.WriteAllBytes(tmp, content);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, (UnixFileMode)mode);
+            File.Move(tmp, path, overwrite: true);
+        }
+        foreach (var existing in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            var rel = Path.GetRelativePath(dir, existing);
+            if (!files.ContainsKey(rel)) File.Delete(existing);
+        }
+    }
+}
