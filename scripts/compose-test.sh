@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PROJECT=clustercompose
 export BASE_IMAGE=${BASE_IMAGE:-cluster-base:local} REDIS_IMAGE=${REDIS_IMAGE:-cluster-base:local}
+export CLUSTER_ENCRYPTION_KEYS=${CLUSTER_ENCRYPTION_KEYS:-compose=$(head -c32 /dev/urandom | base64)}
 command -v docker-compose >/dev/null || { apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
 start=$(date +%s)
 if [ "$BASE_IMAGE" = cluster-base:local ]; then bash scripts/build-local-base-image.sh cluster-base:local; fi

@@ -40,6 +40,8 @@ builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; o.IncludeScopes = true; });
 
 builder.Services.AddSingleton(settings);
+var sealer = EncryptionKeys.Resolve(settings, out var encryptionWarning);
+if (sealer != null) builder.Services.AddSingleton(sealer);
 builder.Services.AddSingleton<NodeAgentRegistry>();
 builder.Services.AddSingleton<Cluster.Silo.Api.KubeApi>();
 builder.Services.AddSingleton<IContainerRuntime>(sp => NodeAgentHost.CreateRuntime(settings, sp));
@@ -89,6 +91,8 @@ app.Lifetime.ApplicationStarted.Register(() =>
     var baseUrl = $"http://{settings.ApiAddress}:{settings.ApiPort}";
     app.Logger.LogInformation("cluster silo {Node} ready: API {Url}, health {Url}/healthz, dashboard {Url}/dashboard, gateway 127.0.0.1:{Gateway}, data {Data}",
         settings.NodeName, baseUrl, baseUrl, baseUrl, settings.GatewayPort, settings.Redis != null ? $"redis {settings.Redis}" : settings.ResolvedDataDir);
+    if (encryptionWarning != null) app.Logger.LogWarning("{Warning}", encryptionWarning);
+    else app.Logger.LogInformation("Secrets are encrypted at rest (AES-256-GCM, key {Key})", sealer!.PrimaryKeyId);
 });
 HealthEndpoints.Map(app, () => started);
 Cluster.Silo.Api.KubeApi.Map(app);

@@ -11,7 +11,8 @@ namespace Cluster.Grains.Store;
 /// increasing after a restart without persisting a counter. The change log starts empty on activation; a watch
 /// from a version older than the log answers Gone (HTTP 410), as Kubernetes does after compaction.
 /// </summary>
-public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime, ILogger<IndexGrain> logger) : Grain, IIndexGrain
+public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime, ILogger<IndexGrain> logger,
+    AtRestEncryption? sealer = null) : Grain, IIndexGrain
 {
     const int LogCapacity = 50_000;
     const int MaxEventsPerWatchCall = 2_000;
@@ -38,10 +39,13 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         _kind = Kinds.ByKind(key[..slash]) ?? throw new InvalidOperationException($"unknown kind in index key {key}");
         _ns = key[(slash + 1)..];
         var items = await catalog.ScanAsync(_kind.Kind, _ns, ct);
-        foreach (var json in items)
+        foreach (var stored in items)
         {
             try
             {
+                var json = AtRestEncryption.IsSealed(stored)
+                    ? (sealer ?? throw new InvalidOperationException("a record is stored encrypted and this silo has no encryption keys")).Open(stored)
+                    : stored;
                 var c = IndexFields.FromJson(_kind, json);
                 Put(c);
                 _last = Math.Max(_last, c.ResourceVersion);

@@ -39,13 +39,21 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
     protected virtual TimeSpan ReminderPeriod => TimeSpan.FromMinutes(1);
     /// <summary>Controllers keep a durable reminder as their safety net; pods (many, cheap) rely on their owners and node instead.</summary>
     protected virtual bool UsesReminder => IsController;
+    /// <summary>Kinds whose stored record is sealed (Secret), when the silo has encryption keys.</summary>
+    protected virtual bool EncryptAtRest => false;
+    AtRestEncryption? _sealer;
+    string Stored(string json) => _sealer?.Seal(json) ?? json;
 
     public override Task OnActivateAsync(CancellationToken ct)
     {
         Key = ObjectKey.Parse(this.GetPrimaryKeyString());
         Kind = Kinds.ByKind(Key.Kind) ?? throw new InvalidOperationException($"unknown kind {Key.Kind}");
-        if (_state.State.Json is { } json)
+        if (EncryptAtRest) _sealer = ServiceProvider.GetService(typeof(AtRestEncryption)) as AtRestEncryption;
+        if (_state.State.Json is { } stored)
         {
+            var json = AtRestEncryption.IsSealed(stored)
+                ? (_sealer ?? throw new InvalidOperationException($"{Key} is stored encrypted and this silo has no encryption keys")).Open(stored)
+                : stored;
             Current = (T)Kind.Deserialize(json);
             CurrentJson = json;
             OnCurrentChanged(default, Current);
@@ -232,7 +240,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         var json = Objects.ToJson(o);
         if (options.DryRun) { await index.Abandon(rv); return ApiResult.Success(json, code); }
         var previous = _state.State.Json;
-        _state.State.Json = json;
+        _state.State.Json = Stored(json);
         try { await _state.WriteStateAsync(); }
         catch (Exception e)
         {

@@ -125,6 +125,7 @@ public sealed class ConfigMapGrain([PersistentState("object", ObjectGrain<V1Conf
 public sealed class SecretGrain([PersistentState("object", ObjectGrain<V1Secret>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<SecretGrain> l)
     : ObjectGrain<V1Secret>(s, l), ISecretGrain
 {
+    protected override bool EncryptAtRest => true;
     protected override object? GetSpec(V1Secret o) => new { o.Data, o.Type };
     protected override object? GetStatus(V1Secret o) => null;
     protected override void SetStatus(V1Secret o, object? status) { }

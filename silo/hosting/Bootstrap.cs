@@ -26,7 +26,7 @@ public sealed class Bootstrap(IGrainFactory grains, ILogger<Bootstrap> logger) :
         var namespaces = await grains.NamespaceNames();
         var poked = 0;
         foreach (var ns in namespaces)
-            foreach (var kind in new[] { "Deployment", "ReplicaSet", "Pod" })
+            foreach (var kind in new[] { "Deployment", "ReplicaSet", "DaemonSet", "Job", "CronJob", "Pod" })
                 poked += await grains.Index(kind, ns).ReconcileAll();
         await grains.GetGrain<IGarbageCollectorGrain>(0).Sweep();
         logger.LogInformation("bootstrap done: {Count} controllers resumed", poked);

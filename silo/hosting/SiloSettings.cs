@@ -26,6 +26,10 @@ public sealed class SiloSettings
     public double NodeGraceSeconds { get; set; } = 40;
     /// <summary>Stop this node's containers after this long without a recorded heartbeat (0: never).</summary>
     public double FenceSeconds { get; set; } = 15;
+    /// <summary>Keys sealing Secrets at rest: "id=BASE64[,id2=BASE64]" (32-byte keys; the first seals new writes).</summary>
+    public string? EncryptionKeys { get; set; }
+    /// <summary>A file holding the key ring (default, one machine: DATA/encryption-keys, made on first start).</summary>
+    public string? EncryptionKeyFile { get; set; }
 
     public string ResolvedDataDir => DataDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster", NodeName);
 
@@ -37,6 +41,7 @@ public sealed class SiloSettings
         ["--redis"] = "Cluster:Redis", ["--docker-host"] = "Cluster:DockerHost", ["--runtime"] = "Cluster:Runtime",
         ["--simulated-nodes"] = "Cluster:SimulatedNodes", ["--simulated-start-delay-ms"] = "Cluster:SimulatedStartDelayMs",
         ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds", ["--node-grace-seconds"] = "Cluster:NodeGraceSeconds", ["--fence-seconds"] = "Cluster:FenceSeconds",
+        ["--encryption-keys"] = "Cluster:EncryptionKeys", ["--encryption-key-file"] = "Cluster:EncryptionKeyFile",
     };
 
     /// <summary>Problems with the settings, each a sentence naming the option.</summary>
@@ -52,5 +57,12 @@ public sealed class SiloSettings
         string? schedulerError = null;
         try { Grains.Scheduling.Scorers.Strategies.Create(Scheduler); } catch (ArgumentException e) { schedulerError = e.Message; }
         if (schedulerError != null) yield return "--scheduler: " + schedulerError;
+        if (EncryptionKeys != null)
+        {
+            string? keyError = null;
+            try { _ = new Grains.Store.AtRestEncryption(EncryptionKeys); } catch (FormatException e) { keyError = e.Message; }
+            if (keyError != null) yield return "--encryption-keys: " + keyError;
+        }
+        if (EncryptionKeyFile != null && !File.Exists(EncryptionKeyFile)) yield return $"--encryption-key-file: {EncryptionKeyFile} does not exist";
     }
 }
