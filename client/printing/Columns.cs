@@ -43,6 +43,10 @@ public static class Columns
         ["PodDisruptionBudget"] = new("PodDisruptionBudget", "policy", true, ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], []),
         ["Ingress"] = new("Ingress", "networking.k8s.io", true, ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], []),
         ["DaemonSet"] = new("DaemonSet", "apps", true, ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
+        ["StatefulSet"] = new("StatefulSet", "apps", true, ["NAME", "READY", "AGE"], ["CONTAINERS", "IMAGES"]),
+        ["PersistentVolumeClaim"] = new("PersistentVolumeClaim", "", true, ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"], ["VOLUMEMODE"]),
+        ["PersistentVolume"] = new("PersistentVolume", "", false, ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"], ["VOLUMEMODE"]),
+        ["StorageClass"] = new("StorageClass", "storage.k8s.io", false, ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], []),
         ["Job"] = new("Job", "batch", true, ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         ["CronJob"] = new("CronJob", "batch", true, ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         // Event's wide columns are interleaved; see EventRow.
@@ -71,6 +75,10 @@ public static class Columns
         ["ingress"] = "Ingress", ["ingresses"] = "Ingress", ["ing"] = "Ingress",
         ["endpoints"] = "Endpoints", ["ep"] = "Endpoints", ["endpointslice"] = "EndpointSlice", ["endpointslices"] = "EndpointSlice",
         ["daemonset"] = "DaemonSet", ["daemonsets"] = "DaemonSet", ["ds"] = "DaemonSet", ["daemonset.apps"] = "DaemonSet", ["daemonsets.apps"] = "DaemonSet",
+        ["statefulset"] = "StatefulSet", ["statefulsets"] = "StatefulSet", ["sts"] = "StatefulSet", ["statefulset.apps"] = "StatefulSet", ["statefulsets.apps"] = "StatefulSet",
+        ["persistentvolumeclaim"] = "PersistentVolumeClaim", ["persistentvolumeclaims"] = "PersistentVolumeClaim", ["pvc"] = "PersistentVolumeClaim",
+        ["persistentvolume"] = "PersistentVolume", ["persistentvolumes"] = "PersistentVolume", ["pv"] = "PersistentVolume",
+        ["storageclass"] = "StorageClass", ["storageclasses"] = "StorageClass", ["sc"] = "StorageClass", ["storageclass.storage.k8s.io"] = "StorageClass", ["storageclasses.storage.k8s.io"] = "StorageClass",
         ["job"] = "Job", ["jobs"] = "Job", ["job.batch"] = "Job", ["jobs.batch"] = "Job",
         ["cronjob"] = "CronJob", ["cronjobs"] = "CronJob", ["cj"] = "CronJob", ["cronjob.batch"] = "CronJob", ["cronjobs.batch"] = "CronJob",
     };
@@ -158,6 +166,10 @@ public static class Columns
                 "Endpoints" => EndpointsRow(Cast<V1Endpoints>(obj, info.Kind), nowUtc),
                 "EndpointSlice" => EndpointSliceRow(Cast<V1EndpointSlice>(obj, info.Kind), nowUtc),
                 "DaemonSet" => DaemonSetRow(Cast<V1DaemonSet>(obj, info.Kind), wide, nowUtc),
+                "StatefulSet" => StatefulSetRow(Cast<V1StatefulSet>(obj, info.Kind), wide, nowUtc),
+                "PersistentVolumeClaim" => ClaimRow(Cast<V1PersistentVolumeClaim>(obj, info.Kind), wide, nowUtc),
+                "PersistentVolume" => VolumeRow(Cast<V1PersistentVolume>(obj, info.Kind), wide, nowUtc),
+                "StorageClass" => StorageClassRow(Cast<V1StorageClass>(obj, info.Kind), nowUtc),
                 "Job" => JobRow(Cast<V1Job>(obj, info.Kind), wide, nowUtc),
                 "CronJob" => CronJobRow(Cast<V1CronJob>(obj, info.Kind), wide, nowUtc),
                 _ => throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind)),
@@ -226,6 +238,67 @@ public static class Columns
             yield return images;
             yield return K8sFormat.SelectorString(ds.Spec?.Selector);
         }
+    }
+
+    internal static IEnumerable<string> StatefulSetRow(V1StatefulSet s, bool wide, DateTime now)
+    {
+        yield return s.Metadata?.Name ?? string.Empty;
+        yield return $"{s.Status?.ReadyReplicas ?? 0}/{s.Spec?.Replicas ?? 0}";
+        yield return Age.Since(s.Metadata?.CreationTimestamp, now);
+        if (wide)
+        {
+            var (names, images) = LayoutContainerCells(s.Spec?.Template?.Spec?.Containers);
+            yield return names;
+            yield return images;
+        }
+    }
+
+    /// <summary>kubectl's access-mode abbreviations (RWO, ROX, RWX, RWOP).</summary>
+    static string Modes(IList<string>? modes) => string.Join(",", (modes ?? []).Select(m => m switch
+    {
+        "ReadWriteOnce" => "RWO", "ReadOnlyMany" => "ROX", "ReadWriteMany" => "RWX", "ReadWriteOncePod" => "RWOP", _ => m,
+    }));
+
+    static string Storage(IDictionary<string, ResourceQuantity>? capacity) =>
+        capacity != null && capacity.TryGetValue("storage", out var q) ? q.ToString() : "";
+
+    internal static IEnumerable<string> ClaimRow(V1PersistentVolumeClaim c, bool wide, DateTime now)
+    {
+        yield return c.Metadata?.Name ?? string.Empty;
+        yield return c.Metadata?.DeletionTimestamp != null ? "Terminating" : c.Status?.Phase ?? "Pending";
+        yield return c.Spec?.VolumeName ?? "";
+        yield return Storage(c.Status?.Capacity);
+        yield return Modes(c.Status?.AccessModes);
+        yield return c.Spec?.StorageClassName ?? "<unset>";
+        yield return c.Spec?.VolumeAttributesClassName ?? "<unset>";
+        yield return Age.Since(c.Metadata?.CreationTimestamp, now);
+        if (wide) yield return c.Spec?.VolumeMode ?? "Filesystem";
+    }
+
+    internal static IEnumerable<string> VolumeRow(V1PersistentVolume v, bool wide, DateTime now)
+    {
+        yield return v.Metadata?.Name ?? string.Empty;
+        yield return Storage(v.Spec?.Capacity);
+        yield return Modes(v.Spec?.AccessModes);
+        yield return v.Spec?.PersistentVolumeReclaimPolicy ?? "";
+        yield return v.Metadata?.DeletionTimestamp != null ? "Terminating" : v.Status?.Phase ?? "";
+        yield return v.Spec?.ClaimRef is { } r ? $"{r.NamespaceProperty}/{r.Name}" : "";
+        yield return v.Spec?.StorageClassName ?? "";
+        yield return v.Spec?.VolumeAttributesClassName ?? "<unset>";
+        yield return v.Status?.Reason ?? "";
+        yield return Age.Since(v.Metadata?.CreationTimestamp, now);
+        if (wide) yield return v.Spec?.VolumeMode ?? "Filesystem";
+    }
+
+    internal static IEnumerable<string> StorageClassRow(V1StorageClass c, DateTime now)
+    {
+        var isDefault = c.Metadata?.Annotations?.TryGetValue("storageclass.kubernetes.io/is-default-class", out var d) == true && d == "true";
+        yield return (c.Metadata?.Name ?? string.Empty) + (isDefault ? " (default)" : "");
+        yield return c.Provisioner ?? "";
+        yield return c.ReclaimPolicy ?? "Delete";
+        yield return c.VolumeBindingMode ?? "Immediate";
+        yield return c.AllowVolumeExpansion == true ? "true" : "false";
+        yield return Age.Since(c.Metadata?.CreationTimestamp, now);
     }
 
     static bool HasCondition(V1JobStatus? s, string type) => s?.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;

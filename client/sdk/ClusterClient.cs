@@ -225,6 +225,7 @@ public sealed class ClusterClient : IAsyncDisposable
         {
             "Deployment" => await Grains.GetGrain<IDeploymentGrain>(key.GrainKey).Scale(replicas),
             "ReplicaSet" => await Grains.GetGrain<IReplicaSetGrain>(key.GrainKey).Scale(replicas),
+            "StatefulSet" => await Grains.GetGrain<IStatefulSetGrain>(key.GrainKey).Scale(replicas),
             _ => ApiResult.BadRequest($"{kind.Resource} cannot be scaled"),
         };
         Check(r);

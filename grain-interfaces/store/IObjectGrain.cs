@@ -55,6 +55,19 @@ public interface IIngressGrain : IObjectGrain { }
 public interface IPodDisruptionBudgetGrain : IObjectGrain { }
 public interface IJobGrain : IObjectGrain { }
 public interface IDaemonSetGrain : IObjectGrain { }
+public interface IStatefulSetGrain : IObjectGrain
+{
+    Task<ApiResult> Scale(int replicas);
+}
+public interface IStorageClassGrain : IObjectGrain { }
+public interface IPersistentVolumeClaimGrain : IObjectGrain { }
+public interface IPersistentVolumeGrain : IObjectGrain
+{
+    /// <summary>Binds the volume to a claim (claimRef), unless another claim holds it.</summary>
+    Task<ApiResult> Claim(string claimRefJson);
+    /// <summary>Records the node whose engine holds the volume's data, the first time a pod mounts it.</summary>
+    Task<ApiResult> Attach(string node);
+}
 public interface ICronJobGrain : IObjectGrain { }
 
 public interface IDeploymentGrain : IObjectGrain
@@ -100,6 +113,8 @@ public interface INodeGrain : IObjectGrain
     Task<ApiResult> MarkRestarting(DateTime until);
     /// <summary>A container's log from this node's agent; the text comes back in ApiResult.Json.</summary>
     Task<ApiResult> Logs(LogRequest request);
+    /// <summary>Removes a named volume from this node's engine (a deleted PersistentVolume's data).</summary>
+    Task RemoveVolume(string name);
 }
 
 [GenerateSerializer, Immutable]
@@ -128,6 +143,10 @@ public static class ObjectGrains
         "PodDisruptionBudget" => f.GetGrain<IPodDisruptionBudgetGrain>(key.GrainKey),
         "Job" => f.GetGrain<IJobGrain>(key.GrainKey),
         "DaemonSet" => f.GetGrain<IDaemonSetGrain>(key.GrainKey),
+        "StatefulSet" => f.GetGrain<IStatefulSetGrain>(key.GrainKey),
+        "StorageClass" => f.GetGrain<IStorageClassGrain>(key.GrainKey),
+        "PersistentVolumeClaim" => f.GetGrain<IPersistentVolumeClaimGrain>(key.GrainKey),
+        "PersistentVolume" => f.GetGrain<IPersistentVolumeGrain>(key.GrainKey),
         "CronJob" => f.GetGrain<ICronJobGrain>(key.GrainKey),
         _ => throw new ArgumentException($"unknown kind {key.Kind}"),
     };

@@ -14,6 +14,39 @@ public static class Defaults
             case V1Pod p: p.Spec ??= new(); PodSpec(p.Spec); break;
             case V1Service s: Service(s); break;
             case V1Job j: j.Spec ??= new(); JobSpec(j.Spec); break;
+            case V1StatefulSet st:
+                st.Spec ??= new();
+                st.Spec.Replicas ??= 1;
+                st.Spec.PodManagementPolicy ??= "OrderedReady";
+                st.Spec.RevisionHistoryLimit ??= 10;
+                st.Spec.UpdateStrategy ??= new V1StatefulSetUpdateStrategy();
+                st.Spec.UpdateStrategy.Type ??= "RollingUpdate";
+                if (st.Spec.UpdateStrategy.Type == "RollingUpdate")
+                {
+                    st.Spec.UpdateStrategy.RollingUpdate ??= new V1RollingUpdateStatefulSetStrategy();
+                    st.Spec.UpdateStrategy.RollingUpdate.Partition ??= 0;
+                }
+                st.Spec.PersistentVolumeClaimRetentionPolicy ??= new V1StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = "Retain", WhenScaled = "Retain" };
+                foreach (var t in st.Spec.VolumeClaimTemplates ?? [])
+                {
+                    t.Spec ??= new();
+                    t.Spec.VolumeMode ??= "Filesystem";
+                }
+                PodTemplate(st.Spec.Template);
+                break;
+            case V1PersistentVolumeClaim pvc:
+                pvc.Spec ??= new();
+                pvc.Spec.VolumeMode ??= "Filesystem";
+                break;
+            case V1PersistentVolume pv:
+                pv.Spec ??= new();
+                pv.Spec.PersistentVolumeReclaimPolicy ??= "Retain";
+                pv.Spec.VolumeMode ??= "Filesystem";
+                break;
+            case V1StorageClass sc:
+                sc.ReclaimPolicy ??= "Delete";
+                sc.VolumeBindingMode ??= "Immediate";
+                break;
             case V1DaemonSet ds:
                 ds.Spec ??= new();
                 ds.Spec.RevisionHistoryLimit ??= 10;

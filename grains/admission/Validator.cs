@@ -27,6 +27,8 @@ public sealed class Validator
             case V1ConfigMap cm: v.DataKeys(cm.Data?.Keys, "data"); v.DataKeys(cm.BinaryData?.Keys, "binaryData"); break;
             case V1Secret sec: v.DataKeys(sec.Data?.Keys, "data"); v.DataKeys(sec.StringData?.Keys, "stringData"); break;
             case V1DaemonSet ds: v.DaemonSet(ds); break;
+            case V1StatefulSet st: v.StatefulSet(st); break;
+            case V1PersistentVolumeClaim pvc: v.Claim(pvc); break;
             case V1Job j: if (j.Spec == null) v.Required("spec"); else v.JobSpec(j.Spec, "spec"); break;
             case V1CronJob cj: v.CronJob(cj); break;
         }
@@ -126,6 +128,51 @@ public sealed class Validator
         if (ds.Spec.UpdateStrategy?.Type is { } t && t is not ("RollingUpdate" or "OnDelete"))
             NotSupported("spec.updateStrategy.type", t, ["OnDelete", "RollingUpdate"]);
         if (ds.Spec.UpdateStrategy?.RollingUpdate?.MaxUnavailable is { } mu) IntOrPercent(mu, "spec.updateStrategy.rollingUpdate.maxUnavailable");
+    }
+
+    void StatefulSet(V1StatefulSet st)
+    {
+        var s = st.Spec;
+        if (s == null) { Required("spec"); return; }
+        Replicas(s.Replicas, "spec.replicas");
+        // The claim templates are volumes of every pod (Kubernetes validates the template with them added).
+        var template = s.Template == null ? null : Objects.Clone(s.Template);
+        if (template?.Spec != null && s.VolumeClaimTemplates is { Count: > 0 } claimTemplates)
+            template.Spec.Volumes = (template.Spec.Volumes ?? []).Where(v => claimTemplates.All(c => c.Metadata?.Name != v.Name))
+                .Concat(claimTemplates.Where(c => !string.IsNullOrEmpty(c.Metadata?.Name))
+                    .Select(c => new V1Volume { Name = c.Metadata.Name, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = c.Metadata.Name } }))
+                .ToList();
+        SelectorAndTemplate(s.Selector, template, "spec");
+        if (s.PodManagementPolicy is { } pm && pm is not ("OrderedReady" or "Parallel"))
+            NotSupported("spec.podManagementPolicy", pm, ["OrderedReady", "Parallel"]);
+        if (s.UpdateStrategy?.Type is { } t && t is not ("RollingUpdate" or "OnDelete"))
+            NotSupported("spec.updateStrategy.type", t, ["OnDelete", "RollingUpdate"]);
+        if (s.UpdateStrategy?.RollingUpdate?.Partition < 0)
+            Invalid("spec.updateStrategy.rollingUpdate.partition", s.UpdateStrategy.RollingUpdate.Partition, "must be greater than or equal to 0");
+        if (s.Template?.Spec?.RestartPolicy is { } rp && rp != "Always") NotSupported("spec.template.spec.restartPolicy", rp, ["Always"]);
+        var i = 0;
+        foreach (var c in s.VolumeClaimTemplates ?? [])
+        {
+            var at = $"spec.volumeClaimTemplates[{i++}]";
+            if (string.IsNullOrEmpty(c.Metadata?.Name)) Required($"{at}.metadata.name");
+            else ClaimSpec(c.Spec, $"{at}.spec");
+        }
+    }
+
+    void Claim(V1PersistentVolumeClaim pvc)
+    {
+        if (pvc.Spec == null) { Required("spec"); return; }
+        ClaimSpec(pvc.Spec, "spec");
+    }
+
+    void ClaimSpec(V1PersistentVolumeClaimSpec? s, string at)
+    {
+        if (s == null) { Required(at); return; }
+        if (s.AccessModes == null || s.AccessModes.Count == 0) Required($"{at}.accessModes");
+        foreach (var m in s.AccessModes ?? [])
+            if (m is not ("ReadWriteOnce" or "ReadOnlyMany" or "ReadWriteMany" or "ReadWriteOncePod"))
+                NotSupported($"{at}.accessModes", m, ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]);
+        if (s.Resources?.Requests?.ContainsKey("storage") != true) Required($"{at}.resources[storage]");
     }
 
     void CronJob(V1CronJob cj)

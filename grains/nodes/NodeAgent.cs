@@ -39,7 +39,7 @@ public sealed class NodeAgent : IAsyncDisposable
     public NodeAgent(string node, IContainerRuntime runtime, IGrainFactory grains, NodeAgentOptions options, ILogger logger)
     {
         _node = node; _runtime = runtime; _grains = grains; _options = options; _logger = logger;
-        _volumes = new Volumes.PodVolumes(options.VolumesRoot ?? Path.Combine(Path.GetTempPath(), "cluster-volumes", node), grains);
+        _volumes = new Volumes.PodVolumes(options.VolumesRoot ?? Path.Combine(Path.GetTempPath(), "cluster-volumes", node), grains, node);
         _runtime.ContainerChanged += _ => Wake();
     }
 

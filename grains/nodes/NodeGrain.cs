@@ -18,6 +18,11 @@ public sealed class NodeGrain(
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     ILogger<NodeGrain> logger) : ObjectGrain<V1Node>(state, logger), INodeGrain
 {
+    public async Task RemoveVolume(string name)
+    {
+        if (agents.Get(Key.Name) is { } agent) await agent.Runtime.RemoveVolumeAsync(name, CancellationToken.None);
+    }
+
     public async Task<ApiResult> Logs(LogRequest request)
     {
         var agent = agents.Get(Key.Name);

@@ -12,6 +12,9 @@ public sealed record NodeInfo(
 /// <summary>A pod waiting for a node: its requests and what filters look at.</summary>
 public sealed record PodInfo(ObjectKey Key, V1Pod Pod, long MilliCpu, long Memory, string? OwnerUid, int Priority, long Sequence)
 {
+    /// <summary>The node the pod's persistent volumes live on, when one of them already holds data (VolumeBinding).</summary>
+    public string? VolumeNode { get; init; }
+
     public static PodInfo From(ObjectKey key, V1Pod pod, long sequence)
     {
         long cpu = 0, mem = 0;

@@ -131,7 +131,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             if (p.Metadata.DeletionTimestamp != null) return null;
             if (!string.IsNullOrEmpty(p.Spec.NodeName)) { Place(kv.Key, p, p.Spec.NodeName); return null; }
             _placed.Remove(kv.Key); // announced again while unbound: an earlier bind did not land
-            return PodInfo.From(kv.Key, p, kv.Value);
+            return PodInfo.From(kv.Key, p, kv.Value) with { VolumeNode = await VolumeNodeOf(p) };
         }));
         foreach (var gone in _pending.Keys.Where(k => !unreadable.Contains(k) && pods.All(p => p?.Key != k)).ToList()) _pending.Remove(gone);
 
@@ -185,6 +185,21 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         foreach (var k in _queuedAt.Keys.Where(k => !_pending.ContainsKey(k)).ToList()) _queuedAt.Remove(k);
         Telemetry.Telemetry.SchedulerQueue(_pending.Count);
         if (retry) Trigger(TimeSpan.FromMilliseconds(300));
+    }
+
+    /// <summary>The node holding the data of the pod's claimed volumes, if any holds data already.</summary>
+    async Task<string?> VolumeNodeOf(V1Pod p)
+    {
+        foreach (var v in p.Spec.Volumes ?? [])
+        {
+            if (v.PersistentVolumeClaim is not { } claim) continue;
+            var r = await GrainFactory.For(new ObjectKey("PersistentVolumeClaim", p.Metadata.NamespaceProperty, claim.ClaimName)).Get();
+            if (!r.Ok || Objects.FromJson<V1PersistentVolumeClaim>(r.Json!).Spec?.VolumeName is not { Length: > 0 } pvName) continue;
+            var pv = await GrainFactory.For(new ObjectKey("PersistentVolume", "", pvName)).Get();
+            if (pv.Ok && Objects.FromJson<V1PersistentVolume>(pv.Json!).Metadata.Annotations is { } a
+                && a.TryGetValue(Storage.VolumeBinding.NodeAnnotation, out var node)) return node;
+        }
+        return null;
     }
 
     static NodeInfo WithPod(NodeInfo n, PodInfo p)

@@ -11,7 +11,7 @@ public sealed record Decision(string? Node, string? FailureMessage);
 /// </summary>
 public sealed class SchedulingPipeline(IScorer scorer, IReadOnlyList<IFilter>? filters = null)
 {
-    public IReadOnlyList<IFilter> Filters { get; } = filters ?? [new NodeReady(), new NodeUnschedulable(), new NodeSelector(), new TaintToleration(), new NodeResourcesFit()];
+    public IReadOnlyList<IFilter> Filters { get; } = filters ?? [new NodeReady(), new NodeUnschedulable(), new NodeSelector(), new VolumeNode(), new TaintToleration(), new NodeResourcesFit()];
     public IScorer Scorer { get; } = scorer;
 
     public Decision Schedule(PodInfo pod, IReadOnlyList<NodeInfo> nodes)

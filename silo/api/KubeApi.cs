@@ -73,7 +73,7 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
                 ("GET", _, "status") => await Get(c, path),
                 ("PUT", _, "status") => await Update(c, path, status: true),
                 ("PATCH", _, "status") => await Patch(c, path, status: true),
-                (_, _, "scale") when path.Kind.Kind is "Deployment" or "ReplicaSet" => await Scale(c, path),
+                (_, _, "scale") when path.Kind.Kind is "Deployment" or "ReplicaSet" or "StatefulSet" => await Scale(c, path),
                 ("GET", _, "log") when path.Kind.Kind == "Pod" => await Logs(c, path),
                 ("POST", _, "eviction") when path.Kind.Kind == "Pod" => await Evict(c, path),
                 ("POST", _, "binding") when path.Kind.Kind == "Pod" => await Bind(c, path),
@@ -534,16 +534,24 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             return StatusResult(ApiResult.Invalid(p.Kind, p.Name!, [new("FieldValueRequired", "Required value", "spec.replicas")]), p.Kind, p.Name);
         if (DryRun(c)) { scale["spec"]!["replicas"] = replicas; return Json(scale.ToJsonString()); }
         var key = Key(p, p.Name!).GrainKey;
-        var r = p.Kind.Kind == "Deployment" ? await grains.GetGrain<IDeploymentGrain>(key).Scale(replicas) : await grains.GetGrain<IReplicaSetGrain>(key).Scale(replicas);
+        var r = p.Kind.Kind switch
+        {
+            "Deployment" => await grains.GetGrain<IDeploymentGrain>(key).Scale(replicas),
+            "StatefulSet" => await grains.GetGrain<IStatefulSetGrain>(key).Scale(replicas),
+            _ => await grains.GetGrain<IReplicaSetGrain>(key).Scale(replicas),
+        };
         return r.Ok ? Json(ScaleOf(p.Kind, r.Json!).ToJsonString()) : StatusResult(r, p.Kind, p.Name);
     }
 
     static JsonObject ScaleOf(KindInfo kind, string json)
     {
         var o = JsonNode.Parse(json)!;
-        var selector = kind.Kind == "Deployment"
-            ? Cluster.Printing.K8sFormat.SelectorString(KubernetesJson.Deserialize<V1Deployment>(json).Spec.Selector)
-            : Cluster.Printing.K8sFormat.SelectorString(KubernetesJson.Deserialize<V1ReplicaSet>(json).Spec.Selector);
+        var selector = kind.Kind switch
+        {
+            "Deployment" => Cluster.Printing.K8sFormat.SelectorString(KubernetesJson.Deserialize<V1Deployment>(json).Spec.Selector),
+            "StatefulSet" => Cluster.Printing.K8sFormat.SelectorString(KubernetesJson.Deserialize<V1StatefulSet>(json).Spec.Selector),
+            _ => Cluster.Printing.K8sFormat.SelectorString(KubernetesJson.Deserialize<V1ReplicaSet>(json).Spec.Selector),
+        };
         return new JsonObject
         {
             ["kind"] = "Scale", ["apiVersion"] = "autoscaling/v1",

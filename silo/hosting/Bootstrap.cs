@@ -23,10 +23,19 @@ public sealed class Bootstrap(IGrainFactory grains, ILogger<Bootstrap> logger) :
             var r = await grains.For(key).Create(json, WriteOptions.Default);
             if (!r.Ok && r.Reason != "AlreadyExists") logger.LogWarning("creating namespace {Ns} failed: {Message}", ns, r.Message);
         }
+        // The default StorageClass: claims without a class get Docker named volumes on the node that first mounts them.
+        var sc = new V1StorageClass
+        {
+            ApiVersion = "storage.k8s.io/v1", Kind = "StorageClass",
+            Metadata = new V1ObjectMeta { Name = "local", Annotations = new Dictionary<string, string> { [Grains.Storage.VolumeBinding.DefaultClassAnnotation] = "true" } },
+            Provisioner = Grains.Storage.VolumeBinding.Provisioner, ReclaimPolicy = "Delete", VolumeBindingMode = "Immediate",
+        };
+        var scResult = await grains.For(new ObjectKey("StorageClass", "", "local")).Create(Objects.ToJson(sc), WriteOptions.Default);
+        if (!scResult.Ok && scResult.Reason != "AlreadyExists") logger.LogWarning("creating the default StorageClass failed: {Message}", scResult.Message);
         var namespaces = await grains.NamespaceNames();
         var poked = 0;
         foreach (var ns in namespaces)
-            foreach (var kind in new[] { "Deployment", "ReplicaSet", "DaemonSet", "Job", "CronJob", "Pod" })
+            foreach (var kind in new[] { "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PersistentVolumeClaim", "Pod" })
                 poked += await grains.Index(kind, ns).ReconcileAll();
         await grains.GetGrain<IGarbageCollectorGrain>(0).Sweep();
         logger.LogInformation("bootstrap done: {Count} controllers resumed", poked);

@@ -19,7 +19,7 @@ public sealed record Bind(string HostPath, string ContainerPath, bool ReadOnly)
 /// rewritten when their ConfigMap or Secret changes (each sync pass), atomically (write aside, then rename), so a
 /// running container sees the new content in place, as Kubernetes does for volume mounts.
 /// </summary>
-public sealed class PodVolumes(string root, IGrainFactory grains)
+public sealed class PodVolumes(string root, IGrainFactory grains, string node = "")
 {
     public string Root => root;
 
@@ -76,7 +76,31 @@ public sealed class PodVolumes(string root, IGrainFactory grains)
             var error = await ProjectAsync(pod, v);
             return error == null ? (VolumeDir(uid, v.Name), true, null) : (null, true, error);
         }
-        return (null, false, $"volume \"{v.Name}\": this cluster supports emptyDir, hostPath, configMap and secret volumes");
+        if (v.PersistentVolumeClaim is { } claim) return await ClaimAsync(pod, claim);
+        return (null, false, $"volume \"{v.Name}\": this cluster supports emptyDir, hostPath, configMap, secret and persistentVolumeClaim volumes");
+    }
+
+    /// <summary>A claim's volume: a Docker named volume (ours, recorded as living on this node) or a host path.</summary>
+    async Task<(string? Source, bool ReadOnly, string? Error)> ClaimAsync(V1Pod pod, V1PersistentVolumeClaimVolumeSource claim)
+    {
+        var r = await grains.For(new ObjectKey("PersistentVolumeClaim", pod.Metadata.NamespaceProperty, claim.ClaimName)).Get();
+        if (!r.Ok) return (null, false, $"persistentvolumeclaim \"{claim.ClaimName}\" not found");
+        var pvc = Objects.FromJson<V1PersistentVolumeClaim>(r.Json!);
+        if (pvc.Status?.Phase != "Bound" || string.IsNullOrEmpty(pvc.Spec.VolumeName))
+            return (null, false, $"persistentvolumeclaim \"{claim.ClaimName}\" is not bound");
+        var pvGrain = grains.GetGrain<IPersistentVolumeGrain>(new ObjectKey("PersistentVolume", "", pvc.Spec.VolumeName).GrainKey);
+        var pr = await pvGrain.Get();
+        if (!pr.Ok) return (null, false, $"persistentvolume \"{pvc.Spec.VolumeName}\" not found");
+        var pv = Objects.FromJson<V1PersistentVolume>(pr.Json!);
+        var readOnly = claim.ReadOnlyProperty == true;
+        if (pv.Spec.Csi?.Driver == Storage.VolumeBinding.Provisioner)
+        {
+            if (node.Length > 0) await pvGrain.Attach(node);
+            return (pv.Spec.Csi.VolumeHandle, readOnly, null);
+        }
+        if (pv.Spec.HostPath?.Path is { } hp) { Directory.CreateDirectory(hp); return (hp, readOnly, null); }
+        if (pv.Spec.Local?.Path is { } lp) return (lp, readOnly, null);
+        return (null, false, $"persistentvolume \"{pv.Metadata.Name}\": this cluster mounts its own (Docker named) volumes, hostPath and local volumes");
     }
 
     /// <summary>Re-projects the configMap and secret volumes of a running pod (their objects may have changed).</summary>

@@ -181,6 +181,12 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         catch (DockerContainerNotFoundException) { }
     }
 
+    public async Task RemoveVolumeAsync(string name, CancellationToken ct)
+    {
+        try { await _client.Volumes.RemoveAsync(name, force: true, ct); }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound) { }
+    }
+
     public async Task RemoveAsync(string id, CancellationToken ct)
     {
         try { await _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, ct); }

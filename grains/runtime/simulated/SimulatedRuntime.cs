@@ -58,6 +58,8 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
         return Task.CompletedTask;
     }
 
+    public Task RemoveVolumeAsync(string name, CancellationToken ct) => Task.CompletedTask;
+
     public Task RemoveAsync(string id, CancellationToken ct)
     {
         _containers.TryRemove(id, out _);

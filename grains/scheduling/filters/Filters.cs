@@ -28,6 +28,13 @@ public sealed class NodeResourcesFit : IFilter
     }
 }
 
+/// <summary>A pod whose claimed volume lives on one node's engine goes to that node (local volumes' node affinity).</summary>
+public sealed class VolumeNode : IFilter
+{
+    public string? Check(PodInfo pod, NodeInfo node) =>
+        pod.VolumeNode != null && pod.VolumeNode != node.Name ? "node(s) had volume node affinity conflict" : null;
+}
+
 public sealed class NodeSelector : IFilter
 {
     public string? Check(PodInfo pod, NodeInfo node)
