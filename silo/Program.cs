@@ -71,6 +71,7 @@ builder.Services.AddHostedService<Bootstrap>();
 builder.Services.AddHostedService<NodeAgentHost>();
 builder.Services.AddSingleton<Cluster.Silo.Networking.ServiceProxy>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Cluster.Silo.Networking.ServiceProxy>());
+builder.Services.AddSingleton<Cluster.Grains.Networking.IServiceTrafficSource>(sp => sp.GetRequiredService<Cluster.Silo.Networking.ServiceProxy>());
 builder.Services.AddHostedService<Cluster.Silo.Networking.IngressProxy>();
 builder.Services.AddHostedService<NodeLifecycleHost>();
 builder.Services.Configure<NodeLifecycleOptions>(o => o.GracePeriod = TimeSpan.FromSeconds(settings.NodeGraceSeconds));

@@ -47,6 +47,7 @@ public static class Columns
         ["PersistentVolumeClaim"] = new("PersistentVolumeClaim", "", true, ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"], ["VOLUMEMODE"]),
         ["PersistentVolume"] = new("PersistentVolume", "", false, ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"], ["VOLUMEMODE"]),
         ["StorageClass"] = new("StorageClass", "storage.k8s.io", false, ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], []),
+        ["HorizontalPodAutoscaler"] = new("HorizontalPodAutoscaler", "autoscaling", true, ["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"], []),
         ["Job"] = new("Job", "batch", true, ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         ["CronJob"] = new("CronJob", "batch", true, ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         // Event's wide columns are interleaved; see EventRow.
@@ -79,6 +80,8 @@ public static class Columns
         ["persistentvolumeclaim"] = "PersistentVolumeClaim", ["persistentvolumeclaims"] = "PersistentVolumeClaim", ["pvc"] = "PersistentVolumeClaim",
         ["persistentvolume"] = "PersistentVolume", ["persistentvolumes"] = "PersistentVolume", ["pv"] = "PersistentVolume",
         ["storageclass"] = "StorageClass", ["storageclasses"] = "StorageClass", ["sc"] = "StorageClass", ["storageclass.storage.k8s.io"] = "StorageClass", ["storageclasses.storage.k8s.io"] = "StorageClass",
+        ["hpa"] = "HorizontalPodAutoscaler", ["horizontalpodautoscaler"] = "HorizontalPodAutoscaler", ["horizontalpodautoscalers"] = "HorizontalPodAutoscaler",
+        ["horizontalpodautoscaler.autoscaling"] = "HorizontalPodAutoscaler", ["horizontalpodautoscalers.autoscaling"] = "HorizontalPodAutoscaler",
         ["job"] = "Job", ["jobs"] = "Job", ["job.batch"] = "Job", ["jobs.batch"] = "Job",
         ["cronjob"] = "CronJob", ["cronjobs"] = "CronJob", ["cj"] = "CronJob", ["cronjob.batch"] = "CronJob", ["cronjobs.batch"] = "CronJob",
     };
@@ -170,6 +173,7 @@ public static class Columns
                 "PersistentVolumeClaim" => ClaimRow(Cast<V1PersistentVolumeClaim>(obj, info.Kind), wide, nowUtc),
                 "PersistentVolume" => VolumeRow(Cast<V1PersistentVolume>(obj, info.Kind), wide, nowUtc),
                 "StorageClass" => StorageClassRow(Cast<V1StorageClass>(obj, info.Kind), nowUtc),
+                "HorizontalPodAutoscaler" => HpaRow(Cast<V2HorizontalPodAutoscaler>(obj, info.Kind), nowUtc),
                 "Job" => JobRow(Cast<V1Job>(obj, info.Kind), wide, nowUtc),
                 "CronJob" => CronJobRow(Cast<V1CronJob>(obj, info.Kind), wide, nowUtc),
                 _ => throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind)),
@@ -299,6 +303,55 @@ public static class Columns
         yield return c.VolumeBindingMode ?? "Immediate";
         yield return c.AllowVolumeExpansion == true ? "true" : "false";
         yield return Age.Since(c.Metadata?.CreationTimestamp, now);
+    }
+
+    /// <summary>printHorizontalPodAutoscaler: TARGETS as kubectl formats them (formatHPAMetrics).</summary>
+    internal static IEnumerable<string> HpaRow(V2HorizontalPodAutoscaler h, DateTime now)
+    {
+        yield return h.Metadata?.Name ?? string.Empty;
+        yield return $"{h.Spec?.ScaleTargetRef?.Kind}/{h.Spec?.ScaleTargetRef?.Name}";
+        yield return HpaTargets(h);
+        yield return h.Spec?.MinReplicas is { } min ? min.ToString(CultureInfo.InvariantCulture) : "<unset>";
+        yield return (h.Spec?.MaxReplicas ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return (h.Status?.CurrentReplicas ?? 0).ToString(CultureInfo.InvariantCulture);
+        yield return Age.Since(h.Metadata?.CreationTimestamp, now);
+    }
+
+    static string HpaTargets(V2HorizontalPodAutoscaler h)
+    {
+        var specs = h.Spec?.Metrics ?? [];
+        if (specs.Count == 0) return "<none>";
+        var statuses = h.Status?.CurrentMetrics ?? [];
+        var list = new List<string>();
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var m = specs[i];
+            var st = i < statuses.Count ? statuses[i] : null;
+            switch (m.Type)
+            {
+                case "Object" when m.ObjectProperty?.Target?.Type == "AverageValue":
+                    list.Add($"{st?.ObjectProperty?.Current?.AverageValue?.ToString() ?? "<unknown>"}/{m.ObjectProperty.Target.AverageValue} (avg)");
+                    break;
+                case "Object":
+                    list.Add($"{st?.ObjectProperty?.Current?.Value?.ToString() ?? "<unknown>"}/{m.ObjectProperty?.Target?.Value}");
+                    break;
+                case "Pods":
+                    list.Add($"{st?.Pods?.Current?.AverageValue?.ToString() ?? "<unknown>"}/{m.Pods?.Target?.AverageValue}");
+                    break;
+                case "Resource" when m.Resource?.Target?.AverageValue != null:
+                    list.Add($"{m.Resource.Name}: {st?.Resource?.Current?.AverageValue?.ToString() ?? "<unknown>"}/{m.Resource.Target.AverageValue}");
+                    break;
+                case "Resource":
+                    var current = st?.Resource?.Current?.AverageUtilization is { } u ? $"{u}%" : "<unknown>";
+                    var target = m.Resource?.Target?.AverageUtilization is { } t ? $"{t}%" : "<auto>";
+                    list.Add($"{m.Resource?.Name}: {current}/{target}");
+                    break;
+                default:
+                    list.Add("<unknown>");
+                    break;
+            }
+        }
+        return list.Count > 2 ? string.Join(", ", list.Take(2)) + $" + {list.Count - 2} more..." : string.Join(", ", list);
     }
 
     static bool HasCondition(V1JobStatus? s, string type) => s?.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;

@@ -31,6 +31,7 @@ public sealed record KindInfo(
         ["PodDisruptionBudget"] = j => KubernetesJson.Deserialize<V1PodDisruptionBudget>(j),
         ["Job"] = j => KubernetesJson.Deserialize<V1Job>(j),
         ["DaemonSet"] = j => KubernetesJson.Deserialize<V1DaemonSet>(j),
+        ["HorizontalPodAutoscaler"] = j => KubernetesJson.Deserialize<V2HorizontalPodAutoscaler>(j),
         ["StatefulSet"] = j => KubernetesJson.Deserialize<V1StatefulSet>(j),
         ["StorageClass"] = j => KubernetesJson.Deserialize<V1StorageClass>(j),
         ["PersistentVolumeClaim"] = j => KubernetesJson.Deserialize<V1PersistentVolumeClaim>(j),
@@ -64,10 +65,11 @@ public static class Kinds
     public static readonly KindInfo StorageClass = new("StorageClass", "storage.k8s.io", "v1", "storageclasses", "storageclass", false, ["sc"], typeof(V1StorageClass));
     public static readonly KindInfo PersistentVolumeClaim = new("PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", "persistentvolumeclaim", true, ["pvc"], typeof(V1PersistentVolumeClaim));
     public static readonly KindInfo PersistentVolume = new("PersistentVolume", "", "v1", "persistentvolumes", "persistentvolume", false, ["pv"], typeof(V1PersistentVolume));
+    public static readonly KindInfo HorizontalPodAutoscaler = new("HorizontalPodAutoscaler", "autoscaling", "v2", "horizontalpodautoscalers", "horizontalpodautoscaler", true, ["hpa"], typeof(V2HorizontalPodAutoscaler));
     public static readonly KindInfo Job = new("Job", "batch", "v1", "jobs", "job", true, [], typeof(V1Job));
     public static readonly KindInfo CronJob = new("CronJob", "batch", "v1", "cronjobs", "cronjob", true, ["cj"], typeof(V1CronJob));
 
-    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, StatefulSet, Job, CronJob, StorageClass, PersistentVolumeClaim, PersistentVolume];
+    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, StatefulSet, Job, CronJob, StorageClass, PersistentVolumeClaim, PersistentVolume, HorizontalPodAutoscaler];
 
     public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
 

@@ -60,6 +60,7 @@ public interface IStatefulSetGrain : IObjectGrain
     Task<ApiResult> Scale(int replicas);
 }
 public interface IStorageClassGrain : IObjectGrain { }
+public interface IHorizontalPodAutoscalerGrain : IObjectGrain { }
 public interface IPersistentVolumeClaimGrain : IObjectGrain { }
 public interface IPersistentVolumeGrain : IObjectGrain
 {
@@ -113,12 +114,23 @@ public interface INodeGrain : IObjectGrain
     Task<ApiResult> MarkRestarting(DateTime until);
     /// <summary>A container's log from this node's agent; the text comes back in ApiResult.Json.</summary>
     Task<ApiResult> Logs(LogRequest request);
+    /// <summary>The resource usage of this node's pods, as its agent last sampled it (the autoscaler's metrics).</summary>
+    Task<IReadOnlyList<PodUsage>> Usage();
+    /// <summary>The traffic this node's silo proxied to a Service (the autoscaler's request-rate and error metrics).</summary>
+    Task<ServiceTraffic> Traffic(string ns, string service);
     /// <summary>Removes a named volume from this node's engine (a deleted PersistentVolume's data).</summary>
     Task RemoveVolume(string name);
 }
 
 [GenerateSerializer, Immutable]
 public sealed record LogRequest(ObjectKey Pod, string? Container, bool Previous, int? TailLines, DateTime? Since, bool Timestamps);
+
+[GenerateSerializer, Immutable]
+public sealed record PodUsage(string PodUid, double MilliCpu, long MemoryBytes);
+
+/// <summary>Requests per second over the last 10 s and the share of failed connections, as one silo's proxy saw them.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ServiceTraffic(string Silo, double RequestsPerSecond, double ErrorRatio);
 
 [GenerateSerializer, Immutable]
 public sealed record NodeAssignments(long Version, IReadOnlyList<ObjectKey> Pods);
@@ -145,6 +157,7 @@ public static class ObjectGrains
         "DaemonSet" => f.GetGrain<IDaemonSetGrain>(key.GrainKey),
         "StatefulSet" => f.GetGrain<IStatefulSetGrain>(key.GrainKey),
         "StorageClass" => f.GetGrain<IStorageClassGrain>(key.GrainKey),
+        "HorizontalPodAutoscaler" => f.GetGrain<IHorizontalPodAutoscalerGrain>(key.GrainKey),
         "PersistentVolumeClaim" => f.GetGrain<IPersistentVolumeClaimGrain>(key.GrainKey),
         "PersistentVolume" => f.GetGrain<IPersistentVolumeGrain>(key.GrainKey),
         "CronJob" => f.GetGrain<ICronJobGrain>(key.GrainKey),

@@ -43,6 +43,21 @@ public static class Defaults
                 pv.Spec.PersistentVolumeReclaimPolicy ??= "Retain";
                 pv.Spec.VolumeMode ??= "Filesystem";
                 break;
+            case V2HorizontalPodAutoscaler hpa:
+                hpa.Spec ??= new();
+                hpa.Spec.MinReplicas ??= 1;
+                if (hpa.Spec.Metrics == null || hpa.Spec.Metrics.Count == 0)
+                    hpa.Spec.Metrics = [new V2MetricSpec { Type = "Resource", Resource = new V2ResourceMetricSource { Name = "cpu", Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = 80 } } }];
+                hpa.Spec.Behavior ??= new V2HorizontalPodAutoscalerBehavior();
+                hpa.Spec.Behavior.ScaleUp ??= new V2HPAScalingRules();
+                hpa.Spec.Behavior.ScaleUp.StabilizationWindowSeconds ??= 0;
+                hpa.Spec.Behavior.ScaleUp.SelectPolicy ??= "Max";
+                hpa.Spec.Behavior.ScaleUp.Policies ??= [new V2HPAScalingPolicy { Type = "Pods", Value = 4, PeriodSeconds = 15 }, new V2HPAScalingPolicy { Type = "Percent", Value = 100, PeriodSeconds = 15 }];
+                hpa.Spec.Behavior.ScaleDown ??= new V2HPAScalingRules();
+                hpa.Spec.Behavior.ScaleDown.StabilizationWindowSeconds ??= 300;
+                hpa.Spec.Behavior.ScaleDown.SelectPolicy ??= "Max";
+                hpa.Spec.Behavior.ScaleDown.Policies ??= [new V2HPAScalingPolicy { Type = "Percent", Value = 100, PeriodSeconds = 15 }];
+                break;
             case V1StorageClass sc:
                 sc.ReclaimPolicy ??= "Delete";
                 sc.VolumeBindingMode ??= "Immediate";

@@ -28,6 +28,7 @@ public sealed class Validator
             case V1Secret sec: v.DataKeys(sec.Data?.Keys, "data"); v.DataKeys(sec.StringData?.Keys, "stringData"); break;
             case V1DaemonSet ds: v.DaemonSet(ds); break;
             case V1StatefulSet st: v.StatefulSet(st); break;
+            case V2HorizontalPodAutoscaler hpa: v.Autoscaler(hpa); break;
             case V1PersistentVolumeClaim pvc: v.Claim(pvc); break;
             case V1Job j: if (j.Spec == null) v.Required("spec"); else v.JobSpec(j.Spec, "spec"); break;
             case V1CronJob cj: v.CronJob(cj); break;
@@ -128,6 +129,32 @@ public sealed class Validator
         if (ds.Spec.UpdateStrategy?.Type is { } t && t is not ("RollingUpdate" or "OnDelete"))
             NotSupported("spec.updateStrategy.type", t, ["OnDelete", "RollingUpdate"]);
         if (ds.Spec.UpdateStrategy?.RollingUpdate?.MaxUnavailable is { } mu) IntOrPercent(mu, "spec.updateStrategy.rollingUpdate.maxUnavailable");
+    }
+
+    void Autoscaler(V2HorizontalPodAutoscaler hpa)
+    {
+        var s = hpa.Spec;
+        if (s == null) { Required("spec"); return; }
+        if (s.ScaleTargetRef == null) Required("spec.scaleTargetRef");
+        else
+        {
+            if (string.IsNullOrEmpty(s.ScaleTargetRef.Kind)) Required("spec.scaleTargetRef.kind");
+            if (string.IsNullOrEmpty(s.ScaleTargetRef.Name)) Required("spec.scaleTargetRef.name");
+        }
+        if (s.MinReplicas is { } min && min < 1) Invalid("spec.minReplicas", min, "must be greater than or equal to 1");
+        if (s.MaxReplicas < 1) Invalid("spec.maxReplicas", s.MaxReplicas, "must be greater than 0");
+        else if (s.MinReplicas is { } lo && s.MaxReplicas < lo) Invalid("spec.maxReplicas", s.MaxReplicas, "must be greater than or equal to `minReplicas`");
+        var i = 0;
+        foreach (var m in s.Metrics ?? [])
+        {
+            var at = $"spec.metrics[{i++}]";
+            if (m.Type is not ("Resource" or "Object" or "Pods" or "ContainerResource" or "External"))
+                NotSupported($"{at}.type", m.Type, ["ContainerResource", "External", "Object", "Pods", "Resource"]);
+            var target = m.Type switch { "Resource" => m.Resource?.Target, "Object" => m.ObjectProperty?.Target, "Pods" => m.Pods?.Target, _ => null };
+            if (m.Type is "Resource" or "Object" or "Pods" && target == null) Required($"{at}.{(m.Type == "Object" ? "object" : m.Type.ToLowerInvariant())}.target");
+            if (target?.Type is { } tt && tt is not ("Utilization" or "Value" or "AverageValue"))
+                NotSupported($"{at}.target.type", tt, ["AverageValue", "Utilization", "Value"]);
+        }
     }
 
     void StatefulSet(V1StatefulSet st)

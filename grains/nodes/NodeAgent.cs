@@ -44,6 +44,33 @@ public sealed class NodeAgent : IAsyncDisposable
     }
 
     readonly Volumes.PodVolumes _volumes;
+    volatile IReadOnlyList<PodUsage> _usage = [];
+    /// <summary>CPU and memory of this node's running pods, sampled every UsagePeriod (empty with the simulated runtime).</summary>
+    public IReadOnlyList<PodUsage> Usage => _usage;
+
+    /// <summary>Samples the running containers' usage for the autoscaler (the engine's stats; about 1 s per sample).</summary>
+    async Task UsageLoop(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var containers = (await _runtime.ListAsync(_node, ct)).Where(c => c.State == ContainerStates.Running).ToList();
+                var samples = new List<(string Uid, double Cpu, long Memory)>();
+                using var gate = new SemaphoreSlim(4);
+                await Task.WhenAll(containers.Select(async c =>
+                {
+                    await gate.WaitAsync(ct);
+                    try { if (await _runtime.UsageAsync(c.Id, ct) is { } u) lock (samples) samples.Add((c.PodUid, u.MilliCpu, u.MemoryBytes)); }
+                    catch (Exception e) when (e is not OperationCanceledException) { _logger.LogDebug("sampling {Id} failed: {Message}", c.Id, e.Message); }
+                    finally { gate.Release(); }
+                }));
+                _usage = samples.GroupBy(s => s.Uid).Select(g => new PodUsage(g.Key, g.Sum(x => x.Cpu), g.Sum(x => x.Memory))).ToList();
+            }
+            catch (Exception e) when (e is not OperationCanceledException) { _logger.LogDebug("sampling usage on {Node} failed: {Message}", _node, e.Message); }
+            try { await Task.Delay(_options.UsagePeriod, ct); } catch (OperationCanceledException) { return; }
+        }
+    }
 
     public string NodeName => _node;
     public IContainerRuntime Runtime => _runtime;
@@ -57,6 +84,7 @@ public sealed class NodeAgent : IAsyncDisposable
         _loops.Add(Task.Run(() => AssignmentLoop(_stop.Token)));
         _loops.Add(Task.Run(() => SyncLoop(_stop.Token)));
         _loops.Add(Task.Run(() => ProbeLoop(_stop.Token)));
+        if (_runtime.Name != "simulated" && _options.UsagePeriod > TimeSpan.Zero) _loops.Add(Task.Run(() => UsageLoop(_stop.Token)));
     }
 
     void Wake() => _wake.Writer.TryWrite(true);

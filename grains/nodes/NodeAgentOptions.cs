@@ -17,4 +17,6 @@ public sealed class NodeAgentOptions
     public TimeSpan FenceAfter { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>Where the node keeps its pods' volumes ({root}/{pod uid}/volumes/{name}); under the silo's data directory.</summary>
     public string? VolumesRoot { get; set; }
+    /// <summary>How often the agent samples its containers' CPU and memory for the autoscaler (zero: never).</summary>
+    public TimeSpan UsagePeriod { get; set; } = TimeSpan.FromSeconds(5);
 }

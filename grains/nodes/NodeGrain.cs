@@ -18,6 +18,17 @@ public sealed class NodeGrain(
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     ILogger<NodeGrain> logger) : ObjectGrain<V1Node>(state, logger), INodeGrain
 {
+    public Task<IReadOnlyList<PodUsage>> Usage() =>
+        Task.FromResult(agents.Get(Key.Name)?.Usage ?? (IReadOnlyList<PodUsage>)[]);
+
+    public Task<ServiceTraffic> Traffic(string ns, string service)
+    {
+        var source = ServiceProvider.GetService(typeof(Networking.IServiceTrafficSource)) as Networking.IServiceTrafficSource;
+        var silo = (ServiceProvider.GetService(typeof(ILocalSiloDetails)) as ILocalSiloDetails)?.SiloAddress.ToString() ?? "";
+        var (rate, errors) = source?.Of(ns, service) ?? (0, 0);
+        return Task.FromResult(new ServiceTraffic(silo, rate, errors));
+    }
+
     public async Task RemoveVolume(string name)
     {
         if (agents.Get(Key.Name) is { } agent) await agent.Runtime.RemoveVolumeAsync(name, CancellationToken.None);

@@ -16,6 +16,8 @@ public interface IContainerRuntime
     Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken ct);
     Task StopAsync(string id, TimeSpan grace, CancellationToken ct);
     Task RemoveAsync(string id, CancellationToken ct);
+    /// <summary>CPU (millicores) and memory (bytes) a running container uses now, or null when unknown.</summary>
+    Task<(double MilliCpu, long MemoryBytes)?> UsageAsync(string id, CancellationToken ct);
     /// <summary>Removes a named volume (a PersistentVolume's data) if the engine has it and no container uses it.</summary>
     Task RemoveVolumeAsync(string name, CancellationToken ct);
     Task<string> LogsAsync(string id, int? tailLines, DateTime? since, bool timestamps, CancellationToken ct);

@@ -50,10 +50,11 @@ public static class Discovery
                     ["categories"] = k.Kind is "Pod" or "Deployment" or "ReplicaSet" or "Service" ? new JsonArray("all") : null,
                     ["subresources"] = Subresources(k),
                 });
+            // Every kind of a group is served at one version here (autoscaling: v2).
             items.Add(new JsonObject
             {
                 ["metadata"] = new JsonObject { ["name"] = g.Key },
-                ["versions"] = new JsonArray(new JsonObject { ["version"] = "v1", ["resources"] = resources, ["freshness"] = "Current" }),
+                ["versions"] = new JsonArray(new JsonObject { ["version"] = g.First().Version, ["resources"] = resources, ["freshness"] = "Current" }),
             });
         }
         return new JsonObject { ["kind"] = "APIGroupDiscoveryList", ["apiVersion"] = "apidiscovery.k8s.io/v2", ["metadata"] = new JsonObject(), ["items"] = items }.ToJsonString();
@@ -66,7 +67,8 @@ public static class Discovery
         var groups = new JsonArray();
         foreach (var g in Groups(core: false))
         {
-            var gv = new JsonObject { ["groupVersion"] = $"{g.Key}/v1", ["version"] = "v1" };
+            var version = g.First().Version;
+            var gv = new JsonObject { ["groupVersion"] = $"{g.Key}/{version}", ["version"] = version };
             groups.Add(new JsonObject { ["name"] = g.Key, ["versions"] = new JsonArray(gv), ["preferredVersion"] = gv.DeepClone() });
         }
         return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups }.ToJsonString();

@@ -35,7 +35,7 @@ public sealed class Bootstrap(IGrainFactory grains, ILogger<Bootstrap> logger) :
         var namespaces = await grains.NamespaceNames();
         var poked = 0;
         foreach (var ns in namespaces)
-            foreach (var kind in new[] { "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PersistentVolumeClaim", "Pod" })
+            foreach (var kind in new[] { "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PersistentVolumeClaim", "HorizontalPodAutoscaler", "Pod" })
                 poked += await grains.Index(kind, ns).ReconcileAll();
         await grains.GetGrain<IGarbageCollectorGrain>(0).Sweep();
         logger.LogInformation("bootstrap done: {Count} controllers resumed", poked);

@@ -18,7 +18,7 @@ namespace Cluster.Silo.Networking;
 /// the pod's node address otherwise. It follows Endpoints through the index grains, so a pod that turns unready
 /// or starts terminating stops getting new connections at once; connections in flight finish.
 /// </summary>
-public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, ILogger<ServiceProxy> logger) : BackgroundService
+public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, ILogger<ServiceProxy> logger) : BackgroundService, Cluster.Grains.Networking.IServiceTrafficSource
 {
     static readonly Meter Meter = new("Cluster.ServiceProxy");
     static readonly Counter<long> Connections = Meter.CreateCounter<long>("cluster.proxy.connections", description: "connections accepted per service");
@@ -46,11 +46,29 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
         void Trim() { while (_recent.Count > 0 && DateTime.UtcNow - _recent.Peek() > TimeSpan.FromSeconds(10)) _recent.Dequeue(); }
         public double RatePerSecond { get { lock (_recent) { Trim(); return _recent.Count / 10.0; } } }
         public double ErrorRatio => Connections == 0 ? 0 : (double)Errors / Connections;
+        readonly Queue<DateTime> _recentErrors = new();
+        public void Failed()
+        {
+            Interlocked.Increment(ref Errors);
+            lock (_recentErrors) { _recentErrors.Enqueue(DateTime.UtcNow); while (_recentErrors.Count > 0 && DateTime.UtcNow - _recentErrors.Peek() > TimeSpan.FromSeconds(10)) _recentErrors.Dequeue(); }
+        }
+        /// <summary>Failed connections per second over the last 10 s.</summary>
+        public double ErrorsPerSecond { get { lock (_recentErrors) { while (_recentErrors.Count > 0 && DateTime.UtcNow - _recentErrors.Peek() > TimeSpan.FromSeconds(10)) _recentErrors.Dequeue(); return _recentErrors.Count / 10.0; } } }
     }
 
     readonly ConcurrentDictionary<string, ServiceStats> _stats = new();
     public IReadOnlyDictionary<string, ServiceStats> Stats => _stats;
     ServiceStats StatsOf(string service) => _stats.GetOrAdd(service, _ => new ServiceStats());
+
+    /// <summary>A Service's connections per second (last 10 s) and failed share, over all its ports.</summary>
+    public (double RequestsPerSecond, double ErrorRatio) Of(string ns, string service)
+    {
+        var prefix = $"{ns}/{service}:";
+        var ports = _stats.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(kv => kv.Value).ToList();
+        var rate = ports.Sum(p => p.RatePerSecond);
+        var errors = ports.Sum(p => p.ErrorsPerSecond);
+        return (rate, rate == 0 ? 0 : errors / rate);
+    }
 
     readonly ConcurrentDictionary<string, Listener> _listeners = new();
     readonly Dictionary<string, Backend> _backendState = new();
@@ -213,7 +231,7 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
         {
             var candidates = l.Backends.Where(b => !tried.Contains(b)).ToList();
             var backend = l.Balancer.Pick(candidates, clientIp);
-            if (backend == null) { Errors.Add(1, tags); Interlocked.Increment(ref stats.Errors); return; }
+            if (backend == null) { Errors.Add(1, tags); stats.Failed(); return; }
             tried.Add(backend);
             Interlocked.Increment(ref backend.Active);
             Interlocked.Increment(ref stats.Active);
@@ -240,7 +258,7 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
             catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
             {
                 Errors.Add(1, tags);
-                Interlocked.Increment(ref stats.Errors);
+                stats.Failed();
                 logger.LogDebug("proxy {Service} -> {Backend}: {Message}", l.Service, backend, e.Message);
                 return;
             }

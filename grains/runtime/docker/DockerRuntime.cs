@@ -181,6 +181,27 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         catch (DockerContainerNotFoundException) { }
     }
 
+    public async Task<(double MilliCpu, long MemoryBytes)?> UsageAsync(string id, CancellationToken ct)
+    {
+        // One sample (about 1 s: the engine waits for its next tick, so precpu is the previous one).
+        ContainerStatsResponse? stats = null;
+        try
+        {
+            await _client.Containers.GetContainerStatsAsync(id, new ContainerStatsParameters { Stream = false },
+                new Progress<ContainerStatsResponse>(s => stats = s), ct);
+        }
+        catch (DockerContainerNotFoundException) { return null; }
+        for (var i = 0; i < 20 && stats == null; i++) await Task.Delay(10, ct); // Progress reports on the thread pool
+        if (stats?.CPUStats?.CPUUsage == null || stats.PreCPUStats?.CPUUsage == null) return null;
+        var cpuDelta = (double)stats.CPUStats.CPUUsage.TotalUsage - stats.PreCPUStats.CPUUsage.TotalUsage;
+        var systemDelta = (double)stats.CPUStats.SystemUsage - stats.PreCPUStats.SystemUsage;
+        var cpus = stats.CPUStats.OnlineCPUs > 0 ? stats.CPUStats.OnlineCPUs : 1;
+        var milli = systemDelta > 0 && cpuDelta >= 0 ? cpuDelta / systemDelta * cpus * 1000 : 0;
+        var cache = stats.MemoryStats?.Stats != null && stats.MemoryStats.Stats.TryGetValue("inactive_file", out var inactive) ? (long)inactive : 0;
+        var memory = (long)(stats.MemoryStats?.Usage ?? 0) - cache;
+        return ((double)milli, Math.Max(0, memory));
+    }
+
     public async Task RemoveVolumeAsync(string name, CancellationToken ct)
     {
         try { await _client.Volumes.RemoveAsync(name, force: true, ct); }
