@@ -48,6 +48,8 @@ public static class Columns
         ["PersistentVolume"] = new("PersistentVolume", "", false, ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"], ["VOLUMEMODE"]),
         ["StorageClass"] = new("StorageClass", "storage.k8s.io", false, ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], []),
         ["HorizontalPodAutoscaler"] = new("HorizontalPodAutoscaler", "autoscaling", true, ["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"], []),
+        ["ResourceQuota"] = new("ResourceQuota", "", true, ["NAME", "AGE", "REQUEST", "LIMIT"], []),
+        ["LimitRange"] = new("LimitRange", "", true, ["NAME", "CREATED AT"], []),
         ["Job"] = new("Job", "batch", true, ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         ["CronJob"] = new("CronJob", "batch", true, ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         // Event's wide columns are interleaved; see EventRow.
@@ -82,6 +84,8 @@ public static class Columns
         ["storageclass"] = "StorageClass", ["storageclasses"] = "StorageClass", ["sc"] = "StorageClass", ["storageclass.storage.k8s.io"] = "StorageClass", ["storageclasses.storage.k8s.io"] = "StorageClass",
         ["hpa"] = "HorizontalPodAutoscaler", ["horizontalpodautoscaler"] = "HorizontalPodAutoscaler", ["horizontalpodautoscalers"] = "HorizontalPodAutoscaler",
         ["horizontalpodautoscaler.autoscaling"] = "HorizontalPodAutoscaler", ["horizontalpodautoscalers.autoscaling"] = "HorizontalPodAutoscaler",
+        ["resourcequota"] = "ResourceQuota", ["resourcequotas"] = "ResourceQuota", ["quota"] = "ResourceQuota",
+        ["limitrange"] = "LimitRange", ["limitranges"] = "LimitRange", ["limits"] = "LimitRange",
         ["job"] = "Job", ["jobs"] = "Job", ["job.batch"] = "Job", ["jobs.batch"] = "Job",
         ["cronjob"] = "CronJob", ["cronjobs"] = "CronJob", ["cj"] = "CronJob", ["cronjob.batch"] = "CronJob", ["cronjobs.batch"] = "CronJob",
     };
@@ -174,6 +178,8 @@ public static class Columns
                 "PersistentVolume" => VolumeRow(Cast<V1PersistentVolume>(obj, info.Kind), wide, nowUtc),
                 "StorageClass" => StorageClassRow(Cast<V1StorageClass>(obj, info.Kind), nowUtc),
                 "HorizontalPodAutoscaler" => HpaRow(Cast<V2HorizontalPodAutoscaler>(obj, info.Kind), nowUtc),
+                "ResourceQuota" => QuotaRow(Cast<V1ResourceQuota>(obj, info.Kind), nowUtc),
+                "LimitRange" => new[] { Cast<V1LimitRange>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1LimitRange>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
                 "Job" => JobRow(Cast<V1Job>(obj, info.Kind), wide, nowUtc),
                 "CronJob" => CronJobRow(Cast<V1CronJob>(obj, info.Kind), wide, nowUtc),
                 _ => throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind)),
@@ -352,6 +358,19 @@ public static class Columns
             }
         }
         return list.Count > 2 ? string.Join(", ", list.Take(2)) + $" + {list.Count - 2} more..." : string.Join(", ", list);
+    }
+
+    /// <summary>printResourceQuota: "resource: used/hard" pairs, requests and limits apart.</summary>
+    internal static IEnumerable<string> QuotaRow(V1ResourceQuota q, DateTime now)
+    {
+        yield return q.Metadata?.Name ?? string.Empty;
+        yield return Age.Since(q.Metadata?.CreationTimestamp, now);
+        var hard = q.Status?.Hard ?? q.Spec?.Hard ?? new Dictionary<string, ResourceQuantity>();
+        var used = q.Status?.Used ?? new Dictionary<string, ResourceQuantity>();
+        string Pairs(bool limits) => string.Join(", ", hard.Keys.Where(k => k.StartsWith("limits.", StringComparison.Ordinal) == limits).Order(StringComparer.Ordinal)
+            .Select(k => $"{k}: {(used.TryGetValue(k, out var u) ? u.ToString() : "0")}/{hard[k]}"));
+        yield return Pairs(false);
+        yield return Pairs(true);
     }
 
     static bool HasCondition(V1JobStatus? s, string type) => s?.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;

@@ -31,6 +31,8 @@ public sealed record KindInfo(
         ["PodDisruptionBudget"] = j => KubernetesJson.Deserialize<V1PodDisruptionBudget>(j),
         ["Job"] = j => KubernetesJson.Deserialize<V1Job>(j),
         ["DaemonSet"] = j => KubernetesJson.Deserialize<V1DaemonSet>(j),
+        ["ResourceQuota"] = j => KubernetesJson.Deserialize<V1ResourceQuota>(j),
+        ["LimitRange"] = j => KubernetesJson.Deserialize<V1LimitRange>(j),
         ["HorizontalPodAutoscaler"] = j => KubernetesJson.Deserialize<V2HorizontalPodAutoscaler>(j),
         ["StatefulSet"] = j => KubernetesJson.Deserialize<V1StatefulSet>(j),
         ["StorageClass"] = j => KubernetesJson.Deserialize<V1StorageClass>(j),
@@ -66,10 +68,12 @@ public static class Kinds
     public static readonly KindInfo PersistentVolumeClaim = new("PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", "persistentvolumeclaim", true, ["pvc"], typeof(V1PersistentVolumeClaim));
     public static readonly KindInfo PersistentVolume = new("PersistentVolume", "", "v1", "persistentvolumes", "persistentvolume", false, ["pv"], typeof(V1PersistentVolume));
     public static readonly KindInfo HorizontalPodAutoscaler = new("HorizontalPodAutoscaler", "autoscaling", "v2", "horizontalpodautoscalers", "horizontalpodautoscaler", true, ["hpa"], typeof(V2HorizontalPodAutoscaler));
+    public static readonly KindInfo ResourceQuota = new("ResourceQuota", "", "v1", "resourcequotas", "resourcequota", true, ["quota"], typeof(V1ResourceQuota));
+    public static readonly KindInfo LimitRange = new("LimitRange", "", "v1", "limitranges", "limitrange", true, ["limits"], typeof(V1LimitRange));
     public static readonly KindInfo Job = new("Job", "batch", "v1", "jobs", "job", true, [], typeof(V1Job));
     public static readonly KindInfo CronJob = new("CronJob", "batch", "v1", "cronjobs", "cronjob", true, ["cj"], typeof(V1CronJob));
 
-    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, StatefulSet, Job, CronJob, StorageClass, PersistentVolumeClaim, PersistentVolume, HorizontalPodAutoscaler];
+    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, StatefulSet, Job, CronJob, StorageClass, PersistentVolumeClaim, PersistentVolume, HorizontalPodAutoscaler, ResourceQuota, LimitRange];
 
     public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
 

@@ -60,6 +60,12 @@ public interface IStatefulSetGrain : IObjectGrain
     Task<ApiResult> Scale(int replicas);
 }
 public interface IStorageClassGrain : IObjectGrain { }
+public interface ILimitRangeGrain : IObjectGrain { }
+public interface IResourceQuotaGrain : IObjectGrain
+{
+    /// <summary>Admits the creation of an object in the quota's namespace, or says which hard limit it would pass.</summary>
+    Task<string?> Admit(string kind, string name, string json);
+}
 public interface IHorizontalPodAutoscalerGrain : IObjectGrain { }
 public interface IPersistentVolumeClaimGrain : IObjectGrain { }
 public interface IPersistentVolumeGrain : IObjectGrain
@@ -157,6 +163,8 @@ public static class ObjectGrains
         "DaemonSet" => f.GetGrain<IDaemonSetGrain>(key.GrainKey),
         "StatefulSet" => f.GetGrain<IStatefulSetGrain>(key.GrainKey),
         "StorageClass" => f.GetGrain<IStorageClassGrain>(key.GrainKey),
+        "ResourceQuota" => f.GetGrain<IResourceQuotaGrain>(key.GrainKey),
+        "LimitRange" => f.GetGrain<ILimitRangeGrain>(key.GrainKey),
         "HorizontalPodAutoscaler" => f.GetGrain<IHorizontalPodAutoscalerGrain>(key.GrainKey),
         "PersistentVolumeClaim" => f.GetGrain<IPersistentVolumeClaimGrain>(key.GrainKey),
         "PersistentVolume" => f.GetGrain<IPersistentVolumeGrain>(key.GrainKey),

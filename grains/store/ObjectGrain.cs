@@ -94,6 +94,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         m.DeletionGracePeriodSeconds = null;
         m.ResourceVersion = null;
         if (await OnCreating(o) is { } hookErr) return hookErr;
+        if (Kind.Namespaced && await Admission.Quota.QuotaAdmission.AdmitAsync(GrainFactory, Kind, Key.Namespace, Key.Name, o) is { } quotaErr) return quotaErr;
         return await Commit(o, WatchTypes.Added, options, 201);
     }
 
