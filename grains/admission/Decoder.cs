@@ -29,7 +29,7 @@ public static class Decoder
             obj.Metadata ??= new V1ObjectMeta();
             return (obj, null);
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException or OverflowException)
         {
             var path = (e as JsonException)?.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : null;
             var inner = e.InnerException ?? e;

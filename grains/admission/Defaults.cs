@@ -132,14 +132,15 @@ public static class Defaults
         s.DnsPolicy ??= "ClusterFirst";
         s.SchedulerName ??= "default-scheduler";
         s.SecurityContext ??= new V1PodSecurityContext();
-        foreach (var c in (s.Containers ?? []).Concat(s.InitContainers ?? []))
+        // null entries are left for validation to name
+        foreach (var c in (s.Containers ?? []).Concat(s.InitContainers ?? []).Where(c => c != null))
         {
             // IfNotPresent for every tag (no registry is assumed reachable); Kubernetes would pick Always for :latest.
             c.ImagePullPolicy ??= "IfNotPresent";
             c.Resources ??= new V1ResourceRequirements(); // Kubernetes always shows "resources": {}
             c.TerminationMessagePath ??= "/dev/termination-log";
             c.TerminationMessagePolicy ??= "File";
-            foreach (var p in c.Ports ?? []) p.Protocol ??= "TCP";
+            foreach (var p in (c.Ports ?? []).Where(p => p != null)) p.Protocol ??= "TCP";
         }
     }
 
@@ -148,7 +149,7 @@ public static class Defaults
         s.Spec ??= new();
         s.Spec.Type ??= "ClusterIP";
         s.Spec.SessionAffinity ??= "None";
-        foreach (var p in s.Spec.Ports ?? [])
+        foreach (var p in (s.Spec.Ports ?? []).Where(p => p != null))
         {
             p.Protocol ??= "TCP";
             p.TargetPort ??= (IntOrString)p.Port;

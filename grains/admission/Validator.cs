@@ -296,6 +296,7 @@ public sealed class Validator
         foreach (var v in spec.Volumes ?? [])
         {
             var at = $"{path}.volumes[{i++}]";
+            if (v == null) { Required(at); continue; }
             if (string.IsNullOrEmpty(v.Name)) Required($"{at}.name");
             else if (Names.Dns1123Label(v.Name) is { } e) Invalid($"{at}.name", v.Name, e);
             else if (!volumes.Add(v.Name)) _errors.Add(new("FieldValueDuplicate", $"Duplicate value: \"{v.Name}\"", $"{at}.name"));
@@ -312,9 +313,10 @@ public sealed class Validator
             var j = 0;
             var kind = i < (spec.Containers?.Count ?? 0) ? "containers" : "initContainers";
             var index = kind == "containers" ? i : i - (spec.Containers?.Count ?? 0);
-            foreach (var m in c.VolumeMounts ?? [])
+            foreach (var m in c?.VolumeMounts ?? [])
             {
                 var at = $"{path}.{kind}[{index}].volumeMounts[{j++}]";
+                if (m == null) { Required(at); continue; }
                 if (string.IsNullOrEmpty(m.Name)) Required($"{at}.name");
                 else if (!volumes.Contains(m.Name)) _errors.Add(new("FieldValueNotFound", $"Not found: \"{m.Name}\"", $"{at}.name"));
                 if (string.IsNullOrEmpty(m.MountPath)) Required($"{at}.mountPath");
@@ -325,6 +327,7 @@ public sealed class Validator
 
     void Container(V1Container c, string path, HashSet<string> names)
     {
+        if (c == null) { Required(path); return; }
         if (string.IsNullOrEmpty(c.Name)) Required($"{path}.name");
         else
         {
@@ -337,6 +340,7 @@ public sealed class Validator
         var j = 0;
         foreach (var p in c.Ports ?? [])
         {
+            if (p == null) { Required($"{path}.ports[{j++}]"); continue; }
             if (p.ContainerPort is < 1 or > 65535)
                 Invalid($"{path}.ports[{j}].containerPort", p.ContainerPort, "must be between 1 and 65535, inclusive");
             if (p.Protocol is { } proto && proto is not ("TCP" or "UDP" or "SCTP"))
@@ -401,6 +405,7 @@ public sealed class Validator
         var i = 0;
         foreach (var p in spec.Ports ?? [])
         {
+            if (p == null) { Required($"spec.ports[{i++}]"); continue; }
             if (p.Port is < 1 or > 65535) Invalid($"spec.ports[{i}].port", p.Port, "must be between 1 and 65535, inclusive");
             if ((spec.Ports!.Count > 1) && string.IsNullOrEmpty(p.Name)) Required($"spec.ports[{i}].name");
             if (p.NodePort is { } np && spec.Type is "ClusterIP" && np != 0)

@@ -142,7 +142,7 @@ public sealed class SecretGrain([PersistentState("object", ObjectGrain<V1Secret>
         o.Type ??= "Opaque";
         if (o.StringData == null) return;
         o.Data ??= new Dictionary<string, byte[]>();
-        foreach (var (k, v) in o.StringData) o.Data[k] = System.Text.Encoding.UTF8.GetBytes(v);
+        foreach (var (k, v) in o.StringData) o.Data[k] = System.Text.Encoding.UTF8.GetBytes(v ?? ""); // null decodes to "" (Go's zero value)
         o.StringData = null;
     }
 }

@@ -304,7 +304,7 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             var round = JsonNode.Parse(KubernetesJson.Serialize(kind.Deserialize(json)))!;
             foreach (var u in ObjectDiff.UnknownFields(original, round)) problems.Add($"unknown field \"{u}\"");
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException) { return; /* the grain's decoder reports it */ }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException or OverflowException) { return; /* the grain's decoder reports it */ }
         if (problems.Count == 0) return;
         if (mode == "Strict")
             throw new BadBody(ApiResult.BadRequest($"{kind.Kind} in version \"{kind.Version}\" cannot be handled as a {kind.Kind}: strict decoding error: {string.Join(", ", problems)}"));
@@ -315,9 +315,11 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
     {
         var body = await ReadBody(c);
         var o = ParseObject(body);
+        if (o["metadata"] is { } m && m is not JsonObject)
+            throw new BadBody(ApiResult.BadRequest($"{p.Kind.Kind} in version \"{p.Kind.Version}\" cannot be handled as a {p.Kind.Kind}: json: cannot unmarshal {JsonType(m)} into Go struct field {p.Kind.Kind}.metadata of type v1.ObjectMeta"));
         var meta = o["metadata"] as JsonObject ?? (JsonObject)(o["metadata"] = new JsonObject());
-        var name = meta["name"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(name) && meta["generateName"]?.GetValue<string>() is { Length: > 0 } gen)
+        var name = Text(meta, "name", p.Kind);
+        if (string.IsNullOrEmpty(name) && Text(meta, "generateName", p.Kind) is { Length: > 0 } gen)
             meta["name"] = name = gen + RandomSuffix();
         if (string.IsNullOrEmpty(name))
             return StatusResult(ApiResult.Invalid(p.Kind, "", [new("FieldValueRequired", "name or generateName is required", "metadata.name")]), p.Kind);
@@ -328,6 +330,21 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
         var r = await Grain(p, name).Create(json, new WriteOptions(DryRun(c), Q(c, "fieldManager")));
         return r.Ok ? Json(r.Json!, 201) : StatusResult(r, p.Kind, name);
     }
+
+    /// <summary>A string field of metadata, or a 400 naming its wrong type (as the API server's decoder does).</summary>
+    static string? Text(JsonObject meta, string field, KindInfo kind) => meta[field] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
+        var other => throw new BadBody(ApiResult.BadRequest($"{kind.Kind} in version \"{kind.Version}\" cannot be handled as a {kind.Kind}: json: cannot unmarshal {JsonType(other)} into Go struct field ObjectMeta.metadata.{field} of type string")),
+    };
+
+    static string JsonType(JsonNode n) => n.GetValueKind() switch
+    {
+        System.Text.Json.JsonValueKind.Object => "object", System.Text.Json.JsonValueKind.Array => "array",
+        System.Text.Json.JsonValueKind.Number => "number", System.Text.Json.JsonValueKind.String => "string",
+        System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "bool", _ => "null",
+    };
 
     static string RandomSuffix() => new(Enumerable.Range(0, 5).Select(_ => "bcdfghjklmnpqrstvwxz2456789"[Random.Shared.Next(27)]).ToArray());
 

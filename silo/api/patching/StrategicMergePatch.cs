@@ -191,7 +191,7 @@ public static class StrategicMergePatch
             case JsonObject o when o.Count > 0:
                 foreach (var (k, v) in o) Walk(v, Lookup(field.Type, k), [.. path, "f:" + k], $"{display}.{k}", result);
                 return;
-            case JsonArray a when field.MergeKey != null && a.All(e => e is JsonObject eo && eo.ContainsKey(field.MergeKey)):
+            case JsonArray a when field.MergeKey != null && a.All(e => e is JsonObject eo && eo[field.MergeKey] != null):
                 foreach (var e in a.OfType<JsonObject>())
                 {
                     var keyValue = e[field.MergeKey]!;
