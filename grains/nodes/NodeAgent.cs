@@ -503,13 +503,23 @@ public sealed class NodeAgent : IAsyncDisposable
             await EventRecorder.Record(_grains, pod, Kinds.Pod, EventRecorder.Warning, "Failed", $"Failed to pull image \"{c.Image}\": {err.Message}", Component, _node);
             return new Waiting(err.Reason, err.Message, failures + 1, DateTime.UtcNow + PodSync.Backoff(failures + 1));
         }
+        // The image's user matters only to check runAsNonRoot or to pair it with runAsGroup (one engine call, then).
+        var uid = c.SecurityContext?.RunAsUser ?? pod.Spec.SecurityContext?.RunAsUser;
+        var needsImageUser = uid == null && ((c.SecurityContext?.RunAsNonRoot ?? pod.Spec.SecurityContext?.RunAsNonRoot) == true
+                                             || (c.SecurityContext?.RunAsGroup ?? pod.Spec.SecurityContext?.RunAsGroup) != null);
+        var (security, securityError) = SecurityContexts.Resolve(pod, c, needsImageUser ? await _runtime.ImageUserAsync(c.Image, ct) : "");
+        if (securityError != null)
+        {
+            await EventRecorder.Record(_grains, pod, Kinds.Pod, EventRecorder.Warning, "Failed", $"Error: {securityError}", Component, _node);
+            return new Waiting("CreateContainerConfigError", securityError, failures + 1, DateTime.UtcNow + PodSync.Backoff(failures + 1));
+        }
         if (s.RemoveFirst != null) await _runtime.RemoveAsync(s.RemoveFirst, ct);
         try
         {
             var spec = new ContainerSpec(_node, pod.Metadata.Uid, pod.Metadata.NamespaceProperty, pod.Metadata.Name, c.Name, s.Attempt,
                 c.Image, c.Command?.ToList(), c.Args?.ToList(), env,
                 (c.Ports ?? []).Where(p => (p.Protocol ?? "TCP") == "TCP").Select(p => p.ContainerPort).Distinct().ToList(),
-                Limit(c, "memory", 1m), Limit(c, "cpu", 1_000_000_000m), c.WorkingDir, binds);
+                Limit(c, "memory", 1m), Limit(c, "cpu", 1_000_000_000m), c.WorkingDir, binds, security);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await _runtime.CreateAndStartAsync(spec, ct);
             Telemetry.Telemetry.ContainerStart.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,

@@ -18,6 +18,8 @@ public interface IContainerRuntime
     Task RemoveAsync(string id, CancellationToken ct);
     /// <summary>CPU (millicores) and memory (bytes) a running container uses now, or null when unknown.</summary>
     Task<(double MilliCpu, long MemoryBytes)?> UsageAsync(string id, CancellationToken ct);
+    /// <summary>The user an image runs as by default (its USER; "" for root), or null when unknown.</summary>
+    Task<string?> ImageUserAsync(string image, CancellationToken ct);
     /// <summary>Removes a named volume (a PersistentVolume's data) if the engine has it and no container uses it.</summary>
     Task RemoveVolumeAsync(string name, CancellationToken ct);
     Task<string> LogsAsync(string id, int? tailLines, DateTime? since, bool timestamps, CancellationToken ct);
@@ -47,7 +49,10 @@ public sealed record ContainerSpec(
     string Node, string PodUid, string Namespace, string PodName, string ContainerName, int Attempt,
     string Image, IReadOnlyList<string>? Command, IReadOnlyList<string>? Args, IReadOnlyDictionary<string, string> Env,
     IReadOnlyList<int> Ports, long? MemoryLimitBytes, long? NanoCpus, string? WorkingDir,
-    IReadOnlyList<Nodes.Volumes.Bind>? Binds = null);
+    IReadOnlyList<Nodes.Volumes.Bind>? Binds = null, ContainerSecurity? Security = null);
+
+/// <summary>What the container's securityContext asks of the engine.</summary>
+public sealed record ContainerSecurity(string? User, bool ReadOnlyRoot, IReadOnlyList<string> CapAdd, IReadOnlyList<string> CapDrop, bool NoNewPrivileges, bool Privileged);
 
 public static class RuntimeLabels
 {

@@ -145,6 +145,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             Entrypoint = s.Command?.ToList(),
             Cmd = s.Args?.ToList(),
             Env = s.Env.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
+            User = s.Security?.User,
             WorkingDir = s.WorkingDir,
             ExposedPorts = exposed,
             Labels = new Dictionary<string, string>
@@ -158,6 +159,11 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
                 Init = true,
                 PortBindings = bindings,
                 Binds = s.Binds is { Count: > 0 } b ? b.Select(x => x.DockerBind).ToList() : null,
+                ReadonlyRootfs = s.Security?.ReadOnlyRoot ?? false,
+                CapAdd = s.Security?.CapAdd is { Count: > 0 } add ? add.ToList() : null,
+                CapDrop = s.Security?.CapDrop is { Count: > 0 } drop ? drop.ToList() : null,
+                SecurityOpt = s.Security?.NoNewPrivileges == true ? ["no-new-privileges"] : null,
+                Privileged = s.Security?.Privileged ?? false,
                 Memory = s.MemoryLimitBytes ?? 0,
                 NanoCPUs = s.NanoCpus ?? 0,
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
@@ -200,6 +206,12 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         var cache = stats.MemoryStats?.Stats != null && stats.MemoryStats.Stats.TryGetValue("inactive_file", out var inactive) ? (long)inactive : 0;
         var memory = (long)(stats.MemoryStats?.Usage ?? 0) - cache;
         return ((double)milli, Math.Max(0, memory));
+    }
+
+    public async Task<string?> ImageUserAsync(string image, CancellationToken ct)
+    {
+        try { return (await _client.Images.InspectImageAsync(image, ct)).Config?.User ?? ""; }
+        catch (DockerImageNotFoundException) { return null; }
     }
 
     public async Task RemoveVolumeAsync(string name, CancellationToken ct)

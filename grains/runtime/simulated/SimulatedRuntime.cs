@@ -59,6 +59,7 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
     }
 
     public Task RemoveVolumeAsync(string name, CancellationToken ct) => Task.CompletedTask;
+    public Task<string?> ImageUserAsync(string image, CancellationToken ct) => Task.FromResult<string?>("");
     public Task<(double MilliCpu, long MemoryBytes)?> UsageAsync(string id, CancellationToken ct) => Task.FromResult<(double, long)?>(null);
 
     public Task RemoveAsync(string id, CancellationToken ct)

@@ -66,6 +66,11 @@ public sealed class VolumeTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task EmptyDirIsSharedByTheContainersAndHostPathReachesTheHost()
     {
         var host = Path.Combine(Path.GetTempPath(), "cluster-tests", "hostpath-" + Guid.NewGuid().ToString("N")[..8]);
+        // hostPath volumes are refused at the default (baseline) Pod Security level: this namespace allows them.
+        var ns = (await _client.GetAsync<V1Namespace>("default", null))!;
+        ns.Metadata.Labels ??= new Dictionary<string, string>();
+        ns.Metadata.Labels["pod-security.kubernetes.io/enforce"] = "privileged";
+        await _client.UpdateAsync(ns);
         await _client.CreateAsync(new V1Pod
         {
             Metadata = Meta("sharing"),
