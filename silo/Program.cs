@@ -44,6 +44,7 @@ var sealer = EncryptionKeys.Resolve(settings, out var encryptionWarning);
 if (sealer != null) builder.Services.AddSingleton(sealer);
 builder.Services.AddSingleton<NodeAgentRegistry>();
 builder.Services.AddSingleton<Cluster.Silo.Api.KubeApi>();
+builder.Services.AddSingleton<Cluster.Silo.Api.AuditLog>();
 builder.Services.AddSingleton<IContainerRuntime>(sp => NodeAgentHost.CreateRuntime(settings, sp));
 builder.Services.Configure<SchedulerOptions>(o => o.Strategy = settings.Scheduler);
 builder.WebHost.UseUrls($"http://{settings.ApiAddress}:{settings.ApiPort}");
@@ -77,6 +78,15 @@ builder.Services.AddHostedService<NodeLifecycleHost>();
 builder.Services.Configure<NodeLifecycleOptions>(o => o.GracePeriod = TimeSpan.FromSeconds(settings.NodeGraceSeconds));
 
 var app = builder.Build();
+// Every mutating API request goes to the audit log once it is answered.
+var audit = app.Services.GetRequiredService<Cluster.Silo.Api.AuditLog>();
+app.Use(async (context, next) =>
+{
+    if (!Cluster.Silo.Api.AuditLog.Audited(context.Request)) { await next(context); return; }
+    var received = DateTime.UtcNow;
+    try { await next(context); }
+    finally { audit.Record(context, received); }
+});
 
 // Fail fast, in one line, when the container engine is not there.
 if (app.Services.GetRequiredService<IContainerRuntime>() is DockerRuntime docker && await docker.ProbeAsync(CancellationToken.None) is { } why)

@@ -233,12 +233,21 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
     }
 
     /// <summary>Allocates a resourceVersion, persists, publishes to the index, then runs the after-commit hooks.</summary>
+    /// <summary>etcd's limit on one stored object (its default --max-request-bytes).</summary>
+    public const int MaxObjectBytes = 1536 * 1024;
+
     protected async Task<ApiResult> Commit(T o, string type, WriteOptions options, int code)
     {
+
         var index = Index;
         var rv = await index.Allocate();
         o.Metadata.ResourceVersion = rv.ToString();
         var json = Objects.ToJson(o);
+        if (json.Length > MaxObjectBytes)
+        {
+            await index.Abandon(rv);
+            return new ApiResult(413, "RequestEntityTooLarge", $"the object {Kind.Resource} \"{Key.Name}\" is larger than 1.5 MiB, the most one object may hold", null);
+        }
         if (options.DryRun) { await index.Abandon(rv); return ApiResult.Success(json, code); }
         var previous = _state.State.Json;
         _state.State.Json = Stored(json);

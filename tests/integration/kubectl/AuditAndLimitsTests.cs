@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Cluster.Tests.Integration.Support;
+using Xunit.Abstractions;
+
+namespace Cluster.Tests.Integration.Kubectl;
+
+/// <summary>The audit log records every mutating request (who, what, when, result) in Kubernetes' audit event
+/// format; objects over 1.5 MiB are refused with 413, as etcd refuses them.</summary>
+public sealed class AuditAndLimitsTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    readonly SiloProcess _silo = new("audit-" + Guid.NewGuid().ToString("N")[..6], "--runtime", "simulated");
+    Support.Kubectl _kubectl = null!;
+    public async Task InitializeAsync() { await _silo.StartAsync(); _kubectl = new Support.Kubectl(_silo.ApiPort); }
+    public async Task DisposeAsync() { _kubectl.Dispose(); output.WriteLine(_silo.Log); await _silo.DisposeAsync(); }
+
+    [Fact]
+    public async Task MutatingRequestsAreAuditedWithTheirResult()
+    {
+        Assert.Equal(0, (await _kubectl.RunAsync("create", "configmap", "audited", "--from-literal=k=v")).ExitCode);
+        Assert.NotEqual(0, (await _kubectl.RunAsync("create", "configmap", "audited", "--from-literal=k=v")).ExitCode); // 409
+        Assert.Equal(0, (await _kubectl.RunAsync("get", "configmap", "audited")).ExitCode); // reads are not audited
+        Assert.Equal(0, (await _kubectl.RunAsync("delete", "configmap", "audited")).ExitCode);
+
+        var file = Path.Combine(_silo.DataDir, "audit", "audit.log");
+        var events = (await File.ReadAllLinesAsync(file)).Select(l => JsonNode.Parse(l)!).Where(e => (string?)e["objectRef"]?["resource"] == "configmaps").ToList();
+        foreach (var e in events) output.WriteLine(e.ToJsonString());
+        Assert.Equal(["create:201", "create:409", "delete:200"], events.Select(e => $"{e["verb"]}:{e["responseStatus"]!["code"]}").ToList());
+        Assert.All(events, e =>
+        {
+            Assert.Equal("audit.k8s.io/v1", (string?)e["apiVersion"]);
+            Assert.Equal("system:anonymous", (string?)e["user"]!["username"]);
+            Assert.Equal("127.0.0.1", (string?)e["sourceIPs"]![0]);
+            Assert.StartsWith("kubectl/", (string?)e["userAgent"]);
+            Assert.Equal("default", (string?)e["objectRef"]!["namespace"]);
+            Assert.True(DateTime.Parse((string)e["stageTimestamp"]!) >= DateTime.Parse((string)e["requestReceivedTimestamp"]!));
+        });
+        Assert.Equal("audited", (string?)events[2]["objectRef"]!["name"]);
+    }
+
+    [Fact]
+    public async Task ObjectsOverOneAndAHalfMebibytesAreRefused()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_silo.ApiPort}") };
+        string Cm(string name, int size) => "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"big\":\"" + new string('x', size) + "\"}}";
+        var r = await http.PostAsync("/api/v1/namespaces/default/configmaps", new StringContent(Cm("big", 1_700_000), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+        var status = JsonNode.Parse(await r.Content.ReadAsStringAsync())!;
+        Assert.Equal("Status", (string?)status["kind"]);
+        Assert.Contains("larger than 1.5 MiB", (string?)status["message"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/namespaces/default/configmaps/big")).StatusCode);
+        // Just under the limit is fine.
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/api/v1/namespaces/default/configmaps", new StringContent(Cm("fits", 1_400_000), Encoding.UTF8, "application/json"))).StatusCode);
+    }
+}
