@@ -45,6 +45,7 @@ if (sealer != null) builder.Services.AddSingleton(sealer);
 builder.Services.AddSingleton<NodeAgentRegistry>();
 builder.Services.AddSingleton<Cluster.Silo.Api.KubeApi>();
 builder.Services.AddSingleton<Cluster.Silo.Api.AuditLog>();
+Cluster.Silo.Api.ClientRateLimits.Add(builder.Services, settings);
 builder.Services.AddSingleton<IContainerRuntime>(sp => NodeAgentHost.CreateRuntime(settings, sp));
 builder.Services.Configure<SchedulerOptions>(o => o.Strategy = settings.Scheduler);
 builder.WebHost.UseUrls($"http://{settings.ApiAddress}:{settings.ApiPort}");
@@ -78,7 +79,7 @@ builder.Services.AddHostedService<NodeLifecycleHost>();
 builder.Services.Configure<NodeLifecycleOptions>(o => o.GracePeriod = TimeSpan.FromSeconds(settings.NodeGraceSeconds));
 
 var app = builder.Build();
-// Every mutating API request goes to the audit log once it is answered.
+// Every mutating API request goes to the audit log once it is answered (refusals by the rate limiter included).
 var audit = app.Services.GetRequiredService<Cluster.Silo.Api.AuditLog>();
 app.Use(async (context, next) =>
 {
@@ -87,6 +88,7 @@ app.Use(async (context, next) =>
     try { await next(context); }
     finally { audit.Record(context, received); }
 });
+app.UseRateLimiter();
 
 // Fail fast, in one line, when the container engine is not there.
 if (app.Services.GetRequiredService<IContainerRuntime>() is DockerRuntime docker && await docker.ProbeAsync(CancellationToken.None) is { } why)

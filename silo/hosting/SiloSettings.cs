@@ -26,6 +26,8 @@ public sealed class SiloSettings
     public double NodeGraceSeconds { get; set; } = 40;
     /// <summary>Stop this node's containers after this long without a recorded heartbeat (0: never).</summary>
     public double FenceSeconds { get; set; } = 15;
+    /// <summary>API requests per second each client (source address) may make, in bursts of twice that; 0: no limit.</summary>
+    public double RateLimit { get; set; } = 1000;
     /// <summary>Keys sealing Secrets at rest: "id=BASE64[,id2=BASE64]" (32-byte keys; the first seals new writes).</summary>
     public string? EncryptionKeys { get; set; }
     /// <summary>A file holding the key ring (default, one machine: DATA/encryption-keys, made on first start).</summary>
@@ -41,6 +43,7 @@ public sealed class SiloSettings
         ["--redis"] = "Cluster:Redis", ["--docker-host"] = "Cluster:DockerHost", ["--runtime"] = "Cluster:Runtime",
         ["--simulated-nodes"] = "Cluster:SimulatedNodes", ["--simulated-start-delay-ms"] = "Cluster:SimulatedStartDelayMs",
         ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds", ["--node-grace-seconds"] = "Cluster:NodeGraceSeconds", ["--fence-seconds"] = "Cluster:FenceSeconds",
+        ["--rate-limit"] = "Cluster:RateLimit",
         ["--encryption-keys"] = "Cluster:EncryptionKeys", ["--encryption-key-file"] = "Cluster:EncryptionKeyFile",
     };
 
@@ -49,6 +52,7 @@ public sealed class SiloSettings
     {
         if (Runtime is not ("docker" or "simulated")) yield return $"--runtime must be docker or simulated, not \"{Runtime}\"";
         if (SimulatedNodes < 1) yield return "--simulated-nodes must be at least 1";
+        if (RateLimit < 0) yield return "--rate-limit must be 0 (no limit) or more requests per second";
         if (Runtime == "docker" && SimulatedNodes != 1) yield return "--simulated-nodes needs --runtime simulated";
         foreach (var (name, port) in new[] { ("--api-port", ApiPort), ("--silo-port", SiloPort), ("--gateway-port", GatewayPort) })
             if (port is < 1 or > 65535) yield return $"{name} must be a port number (1-65535), not {port}";

@@ -54,3 +54,36 @@ public sealed class AuditAndLimitsTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/api/v1/namespaces/default/configmaps", new StringContent(Cm("fits", 1_400_000), Encoding.UTF8, "application/json"))).StatusCode);
     }
 }
+
+/// <summary>Per-client rate limits: over its rate a client gets 429 with Retry-After and a Status body, and is
+/// served again a moment later; health checks are never limited.</summary>
+public sealed class RateLimitTests : IAsyncLifetime
+{
+    readonly SiloProcess _silo = new("rate-" + Guid.NewGuid().ToString("N")[..6], "--runtime", "simulated", "--rate-limit", "20");
+    public Task InitializeAsync() => _silo.StartAsync();
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task AClientOverItsRateGets429WithRetryAfter()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_silo.ApiPort}") };
+        var codes = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 120; i++)
+        {
+            var r = await http.GetAsync("/api/v1/namespaces/default/configmaps");
+            codes.Add(r.StatusCode);
+            if (r.StatusCode == HttpStatusCode.TooManyRequests) limited ??= r;
+        }
+        Assert.Contains(HttpStatusCode.OK, codes);
+        Assert.NotNull(limited);
+        Assert.Equal("1", limited!.Headers.RetryAfter?.Delta?.TotalSeconds.ToString());
+        var status = JsonNode.Parse(await limited.Content.ReadAsStringAsync())!;
+        Assert.Equal("Status", (string?)status["kind"]);
+        Assert.Equal("TooManyRequests", (string?)status["reason"]);
+        Assert.Equal(429, (int?)status["code"]);
+        Assert.True((await http.GetAsync("/healthz")).IsSuccessStatusCode);
+        await Task.Delay(1100);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/namespaces/default/configmaps")).StatusCode);
+    }
+}

@@ -15,7 +15,7 @@ namespace Cluster.Tests.Integration.Kubectl;
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    readonly SiloProcess _silo = new("fuzz-" + Guid.NewGuid().ToString("N")[..6], "--runtime", "simulated");
+    readonly SiloProcess _silo = new("fuzz-" + Guid.NewGuid().ToString("N")[..6], "--runtime", "simulated", "--rate-limit", "0");
     HttpClient _http = null!;
     public async Task InitializeAsync()
     {
