@@ -26,18 +26,18 @@ public sealed class PodGrain(
     protected override void OnCurrentChanged(V1Pod? before, V1Pod? after) =>
         Telemetry.Telemetry.PodPhase(before?.Status?.Phase, after?.Status?.Phase);
 
-    protected override async Task<ApiResult?> OnCreating(V1Pod p)
+    protected override Task<ApiResult?> OnCreating(V1Pod p)
     {
         // Pod Security admission at the namespace's level (baseline unless labelled otherwise).
-        var ns = await GrainFactory.For(new ObjectKey("Namespace", "", Key.Namespace)).Get();
-        var level = ns.Ok && Objects.FromJson<V1Namespace>(ns.Json!).Metadata.Labels is { } labels
+        // (The namespace was read by the create's namespace check just before.)
+        var level = NamespaceJson != null && Objects.FromJson<V1Namespace>(NamespaceJson).Metadata.Labels is { } labels
                     && labels.TryGetValue(Admission.PodSecurity.EnforceLabel, out var l) ? l : null;
         if (Admission.PodSecurity.Check(p.Spec, level) is { } violation)
-            return new ApiResult(403, "Forbidden", $"pods \"{Key.Name}\" is forbidden: {violation}", null);
+            return Task.FromResult<ApiResult?>(new ApiResult(403, "Forbidden", $"pods \"{Key.Name}\" is forbidden: {violation}", null));
         p.Status = new V1PodStatus { Phase = "Pending", QosClass = QosClass(p.Spec) };
         if (!string.IsNullOrEmpty(p.Spec.NodeName))
             p.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True", LastTransitionTime = Objects.Now() }];
-        return null;
+        return Task.FromResult<ApiResult?>(null);
     }
 
     protected override void CarrySpec(V1Pod next, V1Pod current)

@@ -222,10 +222,14 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
         return (obj, null);
     }
 
+    /// <summary>The object's namespace as the current write's admission read it (for admission hooks that need it).</summary>
+    protected string? NamespaceJson { get; private set; }
+
     async Task<ApiResult?> CheckNamespace(bool creating)
     {
         var ns = await GrainFactory.GetGrain<INamespaceGrain>(new ObjectKey("Namespace", "", Key.Namespace).GrainKey).Get();
         if (!ns.Ok) return new ApiResult(404, "NotFound", $"namespaces \"{Key.Namespace}\" not found", null);
+        NamespaceJson = ns.Json;
         if (creating && ns.Json!.Contains("\"deletionTimestamp\""))
             return new ApiResult(403, "Forbidden",
                 $"{Kind.Plural} \"{Key.Name}\" is forbidden: unable to create new content in namespace {Key.Namespace} because it is being terminated", null);

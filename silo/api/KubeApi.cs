@@ -346,7 +346,7 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
         System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "bool", _ => "null",
     };
 
-    static string RandomSuffix() => new(Enumerable.Range(0, 5).Select(_ => "bcdfghjklmnpqrstvwxz2456789"[Random.Shared.Next(27)]).ToArray());
+    static string RandomSuffix() => Cluster.Grains.Controllers.ControllerPods.Suffix();
 
     async Task<IResult> Update(HttpContext c, ApiPath p, bool status)
     {

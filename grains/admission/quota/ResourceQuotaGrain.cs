@@ -40,7 +40,7 @@ public sealed class ResourceQuotaGrain([PersistentState("object", ObjectGrain<V1
         var status = new V1ResourceQuotaStatus
         {
             Hard = hard.Count == 0 ? null : hard.ToDictionary(kv => kv.Key, kv => kv.Value),
-            Used = hard.Count == 0 ? null : hard.ToDictionary(kv => kv.Key, kv => Quantity(kv.Key, _used.GetValueOrDefault(kv.Key))),
+            Used = hard.Count == 0 ? null : hard.ToDictionary(kv => kv.Key, kv => Usage.Quantity(kv.Key, _used.GetValueOrDefault(kv.Key))),
         };
         await Mutate(x => { if (Objects.SameJson(x.Status, status)) return false; x.Status = status; return true; });
         return TimeSpan.FromSeconds(3);
@@ -84,10 +84,7 @@ public sealed class ResourceQuotaGrain([PersistentState("object", ObjectGrain<V1
         Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1"), ["memory"] = new("1") },
     };
 
-    static ResourceQuantity Quantity(string key, decimal v) =>
-        key.EndsWith("cpu", StringComparison.Ordinal) ? new ResourceQuantity(v == Math.Floor(v) ? ((long)v).ToString() : $"{(long)(v * 1000)}m")
-        : key.EndsWith("memory", StringComparison.Ordinal) || key.EndsWith("storage", StringComparison.Ordinal) ? new ResourceQuantity(((long)v).ToString())
-        : new ResourceQuantity(((long)v).ToString());
+
 }
 
 /// <summary>A LimitRange: applied by admission to the pods of its namespace (see <see cref="Limits"/>).</summary>

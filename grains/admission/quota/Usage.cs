@@ -66,8 +66,9 @@ public static class Usage
         return missing.Count == 0 ? null : $"failed quota: {quota.Metadata.Name}: must specify {string.Join(",", missing.Distinct().Order(StringComparer.Ordinal))}";
     }
 
-    static string Format(string key, decimal v) =>
-        key.EndsWith("cpu", StringComparison.Ordinal) || key == "cpu" ? (v == Math.Floor(v) ? ((long)v).ToString() : $"{(long)(v * 1000)}m")
-        : key.EndsWith("memory", StringComparison.Ordinal) || key.EndsWith("storage", StringComparison.Ordinal) ? new ResourceQuantity($"{(long)v}").ToString()
-        : ((long)v).ToString();
+    static string Format(string key, decimal v) => Quantity(key, v).ToString();
+
+    /// <summary>A usage figure as a quantity: cpu in cores or millicores, everything else whole.</summary>
+    public static ResourceQuantity Quantity(string key, decimal v) =>
+        new(key.EndsWith("cpu", StringComparison.Ordinal) && v != Math.Floor(v) ? $"{(long)(v * 1000)}m" : ((long)v).ToString());
 }

@@ -20,29 +20,9 @@ public sealed class DaemonSetGrain(
     {
         var ds = Current!;
         var nodes = (await GrainFactory.Index("Node", "").List(new ListRequest())).Items.Select(Objects.FromJson<V1Node>).ToList();
-        var owned = (await GrainFactory.Index(Kinds.Pod.Kind, Key.Namespace).ByOwner(ds.Metadata.Uid))
-            .Select(Objects.FromJson<V1Pod>)
-            .Where(p => Objects.ControllerOf(p.Metadata)?.Uid == ds.Metadata.Uid)
-            .ToList();
+        var owned = await ControllerPods.Owned(GrainFactory, Key.Namespace, ds.Metadata.Uid);
         var plan = DaemonSetReconciler.Plan(ds, nodes, owned);
-
-        var failed = false;
-        var creates = plan.Create.Select(async p =>
-        {
-            var r = await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", Key.Namespace, p.Metadata.Name).GrainKey).Create(Objects.ToJson(p), WriteOptions.Default);
-            if (r.Ok) await EventRecorder.Record(GrainFactory, ds, Kinds.DaemonSet, EventRecorder.Normal, "SuccessfulCreate", $"Created pod: {p.Metadata.Name}", Component);
-            else
-            {
-                failed = true;
-                await EventRecorder.Record(GrainFactory, ds, Kinds.DaemonSet, EventRecorder.Warning, "FailedCreate", $"Error creating: {r.Message}", Component);
-            }
-        });
-        var deletes = plan.Delete.Select(async name =>
-        {
-            var r = await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", Key.Namespace, name).GrainKey).Delete(DeleteOptions.Default);
-            if (r.Ok) await EventRecorder.Record(GrainFactory, ds, Kinds.DaemonSet, EventRecorder.Normal, "SuccessfulDelete", $"Deleted pod: {name}", Component);
-        });
-        await Task.WhenAll(creates.Concat(deletes));
+        var failed = await ControllerPods.Apply(GrainFactory, ds, Kinds.DaemonSet, Key.Namespace, plan.Create, plan.Delete, Component);
         await Mutate(x => { if (Objects.SameJson(x.Status, plan.Status)) return false; x.Status = plan.Status; return true; });
         if (plan.Create.Count > 0 || plan.Delete.Count > 0) return TimeSpan.FromMilliseconds(200);
         return failed ? TimeSpan.FromSeconds(1) : null;

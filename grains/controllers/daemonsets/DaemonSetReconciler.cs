@@ -18,7 +18,6 @@ public sealed record DaemonSetPlan(IReadOnlyList<V1Pod> Create, IReadOnlyList<st
 public static class DaemonSetReconciler
 {
     public const string RevisionLabel = "controller-revision-hash";
-    const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
 
     /// <summary>What Kubernetes' DaemonSet controller adds, so daemons stay through node trouble and cordons.</summary>
     public static readonly IReadOnlyList<V1Toleration> DaemonTolerations =
@@ -61,10 +60,7 @@ public static class DaemonSetReconciler
             if (pods.Count == 0)
             {
                 unavailable++;
-                string name;
-                do name = $"{ds.Metadata.Name}-{new string(Enumerable.Range(0, 5).Select(_ => Alphabet[random.Next(Alphabet.Length)]).ToArray())}";
-                while (!taken.Add(name));
-                create.Add(NewPod(ds, name, node, hash));
+                create.Add(NewPod(ds, ControllerPods.UniqueName(ds.Metadata.Name, taken, random), node, hash));
                 continue;
             }
             scheduled++;
@@ -105,9 +101,8 @@ public static class DaemonSetReconciler
 
     static int MaxUnavailable(V1DaemonSet ds, int nodes)
     {
-        var v = ds.Spec.UpdateStrategy?.RollingUpdate?.MaxUnavailable?.Value ?? "1";
-        var n = v.EndsWith('%') && int.TryParse(v[..^1], out var pct) ? (int)Math.Ceiling(nodes * pct / 100.0) : int.TryParse(v, out var abs) ? abs : 1;
-        return Math.Max(1, n);
+        // Percentages of the eligible nodes round up, as Kubernetes does for DaemonSets.
+        return Math.Max(1, DeploymentReconciler.Resolve(ds.Spec.UpdateStrategy?.RollingUpdate?.MaxUnavailable?.Value ?? "1", nodes, roundUp: true));
     }
 
     /// <summary>Would a daemon pod run on this node: nodeSelector, and every NoSchedule/NoExecute taint tolerated.</summary>
@@ -127,16 +122,6 @@ public static class DaemonSetReconciler
         labels[RevisionLabel] = hash;
         t.Spec.Tolerations = (t.Spec.Tolerations ?? []).Concat(DaemonTolerations.Where(d => t.Spec.Tolerations?.Any(x => x.Key == d.Key && x.Effect == d.Effect) != true)).ToList();
         t.Spec.NodeName = node;
-        return new V1Pod
-        {
-            ApiVersion = "v1", Kind = "Pod",
-            Metadata = new V1ObjectMeta
-            {
-                Name = name, NamespaceProperty = ds.Metadata.NamespaceProperty, GenerateName = ds.Metadata.Name + "-",
-                Labels = labels, Annotations = t.Metadata?.Annotations,
-                OwnerReferences = [Objects.OwnerReference(ds, Kinds.DaemonSet)],
-            },
-            Spec = t.Spec,
-        };
+        return ControllerPods.New(ds, Kinds.DaemonSet, t, name, labels);
     }
 }

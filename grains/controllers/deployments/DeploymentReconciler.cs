@@ -162,7 +162,8 @@ public static class DeploymentReconciler
         return (surge, unavailable);
     }
 
-    static int Resolve(string v, int total, bool roundUp)
+    /// <summary>An int-or-percent against a total ("25%" of 10 is 2 rounding down, 3 up).</summary>
+    internal static int Resolve(string v, int total, bool roundUp)
     {
         if (v.EndsWith('%') && int.TryParse(v[..^1], out var pct))
         {

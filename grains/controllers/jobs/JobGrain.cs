@@ -33,30 +33,10 @@ public sealed class JobGrain(
     protected override async Task<TimeSpan?> ReconcileAsync()
     {
         var job = Current!;
-        var owned = (await GrainFactory.Index(Kinds.Pod.Kind, Key.Namespace).ByOwner(job.Metadata.Uid))
-            .Select(Objects.FromJson<V1Pod>)
-            .Where(p => Objects.ControllerOf(p.Metadata)?.Uid == job.Metadata.Uid)
-            .ToList();
+        var owned = await ControllerPods.Owned(GrainFactory, Key.Namespace, job.Metadata.Uid);
         var now = Objects.Now();
         var plan = JobReconciler.Plan(job, owned, now);
-
-        var failed = false;
-        var creates = plan.Create.Select(async p =>
-        {
-            var r = await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", Key.Namespace, p.Metadata.Name).GrainKey).Create(Objects.ToJson(p), WriteOptions.Default);
-            if (r.Ok) await EventRecorder.Record(GrainFactory, job, Kinds.Job, EventRecorder.Normal, "SuccessfulCreate", $"Created pod: {p.Metadata.Name}", Component);
-            else
-            {
-                failed = true;
-                await EventRecorder.Record(GrainFactory, job, Kinds.Job, EventRecorder.Warning, "FailedCreate", $"Error creating: {r.Message}", Component);
-            }
-        });
-        var deletes = plan.Delete.Select(async name =>
-        {
-            var r = await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", Key.Namespace, name).GrainKey).Delete(DeleteOptions.Default);
-            if (r.Ok) await EventRecorder.Record(GrainFactory, job, Kinds.Job, EventRecorder.Normal, "SuccessfulDelete", $"Deleted pod: {name}", Component);
-        });
-        await Task.WhenAll(creates.Concat(deletes));
+        var failed = await ControllerPods.Apply(GrainFactory, job, Kinds.Job, Key.Namespace, plan.Create, plan.Delete, Component);
 
         var wasFinished = JobReconciler.Has(job.Status ?? new V1JobStatus(), "Complete") || JobReconciler.Has(job.Status ?? new V1JobStatus(), "Failed");
         await Mutate(x => { if (Objects.SameJson(x.Status, plan.Status)) return false; x.Status = plan.Status; return true; });

@@ -17,7 +17,6 @@ public static class JobReconciler
 {
     public const string JobNameLabel = "batch.kubernetes.io/job-name";
     public const string ControllerUidLabel = "batch.kubernetes.io/controller-uid";
-    const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
     static readonly TimeSpan BackoffBase = TimeSpan.FromSeconds(10);
     static readonly TimeSpan BackoffMax = TimeSpan.FromMinutes(6);
 
@@ -114,10 +113,7 @@ public static class JobReconciler
                 var taken = new HashSet<string>(owned.Select(p => p.Metadata.Name));
                 for (var i = active.Count; i < want; i++)
                 {
-                    string name;
-                    do name = $"{job.Metadata.Name}-{new string(Enumerable.Range(0, 5).Select(_ => Alphabet[random.Next(Alphabet.Length)]).ToArray())}";
-                    while (!taken.Add(name));
-                    create.Add(NewPod(job, name));
+                    create.Add(ControllerPods.New(job, Kinds.Job, Objects.Clone(job.Spec.Template), ControllerPods.UniqueName(job.Metadata.Name, taken, random)));
                 }
             }
         }
@@ -154,21 +150,5 @@ public static class JobReconciler
         labels["controller-uid"] = uid;
         labels[JobNameLabel] = job.Metadata.Name;
         labels["job-name"] = job.Metadata.Name;
-    }
-
-    static V1Pod NewPod(V1Job job, string name)
-    {
-        var t = Objects.Clone(job.Spec.Template);
-        return new V1Pod
-        {
-            ApiVersion = "v1", Kind = "Pod",
-            Metadata = new V1ObjectMeta
-            {
-                Name = name, NamespaceProperty = job.Metadata.NamespaceProperty, GenerateName = job.Metadata.Name + "-",
-                Labels = t.Metadata?.Labels, Annotations = t.Metadata?.Annotations,
-                OwnerReferences = [Objects.OwnerReference(job, Kinds.Job)],
-            },
-            Spec = t.Spec,
-        };
     }
 }

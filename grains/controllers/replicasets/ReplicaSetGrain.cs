@@ -18,30 +18,9 @@ public sealed class ReplicaSetGrain(
     protected override async Task<TimeSpan?> ReconcileAsync()
     {
         var rs = Current!;
-        var owned = (await GrainFactory.Index(Kinds.Pod.Kind, Key.Namespace).ByOwner(rs.Metadata.Uid))
-            .Select(Objects.FromJson<V1Pod>)
-            .Where(p => Objects.ControllerOf(p.Metadata)?.Uid == rs.Metadata.Uid)
-            .ToList();
+        var owned = await ControllerPods.Owned(GrainFactory, Key.Namespace, rs.Metadata.Uid);
         var plan = ReplicaSetReconciler.Plan(rs, owned, Objects.Now());
-
-        var failed = false;
-        // Pods are created and deleted in parallel: each is its own grain.
-        var creates = plan.Create.Select(async p =>
-        {
-            var r = await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", Key.Namespace, p.Metadata.Name).GrainKey).Create(Objects.ToJson(p), WriteOptions.Default);
-            if (r.Ok) await EventRecorder.Record(GrainFactory, rs, Kinds.ReplicaSet, EventRecorder.Normal, "SuccessfulCreate", $"Created pod: {p.Metadata.Name}", Component);
-            else
-            {
-                failed = true;
-                await EventRecorder.Record(GrainFactory, rs, Kinds.ReplicaSet, EventRecorder.Warning, "FailedCreate", $"Error creating: {r.Message}", Component);
-            }
-        });
-        var deletes = plan.Delete.Select(async name =>
-        {
-            var r = await GrainFactory.GetGrain<IPodGrain>(new ObjectKey("Pod", Key.Namespace, name).GrainKey).Delete(DeleteOptions.Default);
-            if (r.Ok) await EventRecorder.Record(GrainFactory, rs, Kinds.ReplicaSet, EventRecorder.Normal, "SuccessfulDelete", $"Deleted pod: {name}", Component);
-        });
-        await Task.WhenAll(creates.Concat(deletes));
+        var failed = await ControllerPods.Apply(GrainFactory, rs, Kinds.ReplicaSet, Key.Namespace, plan.Create, plan.Delete, Component);
 
         if (plan.Create.Count > 0 || plan.Delete.Count > 0) return TimeSpan.Zero; // recount what we just did
         await Mutate(x => { if (Objects.SameJson(x.Status, plan.Status)) return false; x.Status = plan.Status; return true; });

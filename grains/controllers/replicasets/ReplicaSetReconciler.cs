@@ -13,8 +13,6 @@ public sealed record ReplicaSetPlan(IReadOnlyList<V1Pod> Create, IReadOnlyList<s
 /// </summary>
 public static class ReplicaSetReconciler
 {
-    const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
-
     public static ReplicaSetPlan Plan(V1ReplicaSet rs, IReadOnlyList<V1Pod> owned, DateTime now, Random? random = null)
     {
         random ??= Random.Shared;
@@ -29,9 +27,7 @@ public static class ReplicaSetReconciler
                 var taken = new HashSet<string>(owned.Select(p => p.Metadata.Name));
                 for (var i = active.Count; i < want; i++)
                 {
-                    string name;
-                    do name = $"{rs.Metadata.Name}-{Suffix(random)}"; while (!taken.Add(name));
-                    create.Add(NewPod(rs, name));
+                    create.Add(ControllerPods.New(rs, Kinds.ReplicaSet, Objects.Clone(rs.Spec.Template), ControllerPods.UniqueName(rs.Metadata.Name, taken, random)));
                 }
             }
             else if (active.Count > want)
@@ -78,23 +74,5 @@ public static class ReplicaSetReconciler
         if (p.Status?.Phase == "Pending") return 1;
         if (!IsReady(p)) return 2;
         return 3;
-    }
-
-    static string Suffix(Random r) => new(Enumerable.Range(0, 5).Select(_ => Alphabet[r.Next(Alphabet.Length)]).ToArray());
-
-    static V1Pod NewPod(V1ReplicaSet rs, string name)
-    {
-        var t = Objects.Clone(rs.Spec.Template);
-        return new V1Pod
-        {
-            ApiVersion = "v1", Kind = "Pod",
-            Metadata = new V1ObjectMeta
-            {
-                Name = name, NamespaceProperty = rs.Metadata.NamespaceProperty, GenerateName = rs.Metadata.Name + "-",
-                Labels = t.Metadata?.Labels, Annotations = t.Metadata?.Annotations,
-                OwnerReferences = [Objects.OwnerReference(rs, Kinds.ReplicaSet)],
-            },
-            Spec = t.Spec,
-        };
     }
 }

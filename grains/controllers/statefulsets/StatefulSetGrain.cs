@@ -18,10 +18,7 @@ public sealed class StatefulSetGrain(
     protected override async Task<TimeSpan?> ReconcileAsync()
     {
         var set = Current!;
-        var owned = (await GrainFactory.Index(Kinds.Pod.Kind, Key.Namespace).ByOwner(set.Metadata.Uid))
-            .Select(Objects.FromJson<V1Pod>)
-            .Where(p => Objects.ControllerOf(p.Metadata)?.Uid == set.Metadata.Uid)
-            .ToList();
+        var owned = await ControllerPods.Owned(GrainFactory, Key.Namespace, set.Metadata.Uid);
         var claims = set.Spec.VolumeClaimTemplates is { Count: > 0 }
             ? (await GrainFactory.Index(Kinds.PersistentVolumeClaim.Kind, Key.Namespace).List(new ListRequest())).Items
                 .Select(j => Objects.FromJson<V1PersistentVolumeClaim>(j).Metadata.Name).ToHashSet()

@@ -131,15 +131,6 @@ public static class StatefulSetReconciler
             volumes.Add(new V1Volume { Name = claim.Metadata.Name, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = ClaimName(claim, set, ordinal) } });
         }
         t.Spec.Volumes = volumes.Count > 0 ? volumes : null;
-        return new V1Pod
-        {
-            ApiVersion = "v1", Kind = "Pod",
-            Metadata = new V1ObjectMeta
-            {
-                Name = name, NamespaceProperty = set.Metadata.NamespaceProperty, Labels = labels, Annotations = t.Metadata?.Annotations,
-                OwnerReferences = [Objects.OwnerReference(set, Kinds.StatefulSet)],
-            },
-            Spec = t.Spec,
-        };
+        return ControllerPods.New(set, Kinds.StatefulSet, t, name, labels, generateName: false);
     }
 }

@@ -22,9 +22,7 @@ public sealed class AutoscalingTests(ITestOutputHelper output) : IAsyncLifetime
 
     async Task Apply(string yaml)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"hpa-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(file, yaml);
-        var r = await _kubectl.RunAsync("apply", "-f", file);
+        var r = await _kubectl.ApplyAsync(yaml);
         Assert.True(r.ExitCode == 0, r.ToString());
     }
 

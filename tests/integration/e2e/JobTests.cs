@@ -17,9 +17,7 @@ public sealed class JobTests(ITestOutputHelper output) : IAsyncLifetime
 
     async Task Apply(string yaml)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"job-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(file, yaml);
-        var r = await _kubectl.RunAsync("apply", "-f", file);
+        var r = await _kubectl.ApplyAsync(yaml);
         Assert.True(r.ExitCode == 0, r.ToString());
     }
 

@@ -17,12 +17,7 @@ public sealed class SecurityContextTests(ITestOutputHelper output) : IAsyncLifet
     public async Task InitializeAsync() { await _silo.StartAsync(); _client = await ClusterClient.ConnectAsync(_silo.Gateway); _kubectl = new Support.Kubectl(_silo.ApiPort); }
     public async Task DisposeAsync() { _kubectl.Dispose(); await _client.DisposeAsync(); output.WriteLine(_silo.Log); await _silo.DisposeAsync(); }
 
-    async Task<CliRunner.Result> Apply(string yaml)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"sec-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(file, yaml);
-        return await _kubectl.RunAsync("apply", "-f", file);
-    }
+    Task<CliRunner.Result> Apply(string yaml) => _kubectl.ApplyAsync(yaml);
 
     [Fact]
     public async Task RunAsNonRootWithARootImageIsRefusedToStart()

@@ -15,12 +15,7 @@ public sealed class QuotaTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync() { await _silo.StartAsync(); _client = await ClusterClient.ConnectAsync(_silo.Gateway); _kubectl = new Support.Kubectl(_silo.ApiPort); }
     public async Task DisposeAsync() { _kubectl.Dispose(); await _client.DisposeAsync(); output.WriteLine(_silo.Log); await _silo.DisposeAsync(); }
 
-    async Task<CliRunner.Result> Apply(string yaml)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"quota-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(file, yaml);
-        return await _kubectl.RunAsync("apply", "-f", file);
-    }
+    Task<CliRunner.Result> Apply(string yaml) => _kubectl.ApplyAsync(yaml);
 
     [Fact]
     public async Task LimitRangeDefaultsAndQuotaLimitsHoldInANamespace()

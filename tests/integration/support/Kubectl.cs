@@ -35,6 +35,14 @@ public sealed class Kubectl : IDisposable
 
     public async Task<CliRunner.Result> RunAsync(params string[] args) => await RunAsync(TimeSpan.FromSeconds(120), args);
 
+    /// <summary>kubectl apply -f of a manifest written to a file of this kubectl's own.</summary>
+    public async Task<CliRunner.Result> ApplyAsync(string yaml)
+    {
+        var file = Path.Combine(_home, $"manifest-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, yaml);
+        return await RunAsync("apply", "-f", file);
+    }
+
     public async Task<CliRunner.Result> RunAsync(TimeSpan timeout, params string[] args)
     {
         var psi = new ProcessStartInfo("/usr/bin/kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };

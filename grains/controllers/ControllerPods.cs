@@ -1,0 +1,76 @@
+using Cluster.Grains.Events;
+using Cluster.Grains.Store;
+using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Store;
+using k8s;
+using k8s.Models;
+
+namespace Cluster.Grains.Controllers;
+
+/// <summary>What the pod-owning controllers (ReplicaSet, Job, DaemonSet, StatefulSet) share: naming, building a
+/// pod from a template, reading the pods they own, and creating and deleting pods with Kubernetes' events.</summary>
+public static class ControllerPods
+{
+    const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    /// <summary>Kubernetes' five-character random name suffix (no vowels, so no words).</summary>
+    public static string Suffix(Random? random = null)
+    {
+        random ??= Random.Shared;
+        return new string(Enumerable.Range(0, 5).Select(_ => Alphabet[random.Next(Alphabet.Length)]).ToArray());
+    }
+
+    /// <summary>"owner-xxxxx", not among the taken names (and now taken).</summary>
+    public static string UniqueName(string owner, ISet<string> taken, Random random)
+    {
+        string name;
+        do name = $"{owner}-{Suffix(random)}"; while (!taken.Add(name));
+        return name;
+    }
+
+    /// <summary>A pod from the owner's (already cloned) template, owned by it as its controller.</summary>
+    public static V1Pod New(IKubernetesObject<V1ObjectMeta> owner, KindInfo ownerKind, V1PodTemplateSpec template, string name,
+        IDictionary<string, string>? labels = null, bool generateName = true) => new()
+    {
+        ApiVersion = "v1", Kind = "Pod",
+        Metadata = new V1ObjectMeta
+        {
+            Name = name, NamespaceProperty = owner.Metadata.NamespaceProperty, GenerateName = generateName ? owner.Metadata.Name + "-" : null,
+            Labels = labels ?? template.Metadata?.Labels, Annotations = template.Metadata?.Annotations,
+            OwnerReferences = [Objects.OwnerReference(owner, ownerKind)],
+        },
+        Spec = template.Spec,
+    };
+
+    /// <summary>The pods in the namespace whose controller is the owner with this uid.</summary>
+    public static async Task<List<V1Pod>> Owned(IGrainFactory grains, string ns, string ownerUid) =>
+        (await grains.Index(Kinds.Pod.Kind, ns).ByOwner(ownerUid))
+            .Select(Objects.FromJson<V1Pod>)
+            .Where(p => Objects.ControllerOf(p.Metadata)?.Uid == ownerUid)
+            .ToList();
+
+    /// <summary>Creates and deletes pods in parallel (each is its own grain), recording SuccessfulCreate, FailedCreate
+    /// and SuccessfulDelete on the owner; true when a create failed.</summary>
+    public static async Task<bool> Apply(IGrainFactory grains, IKubernetesObject<V1ObjectMeta> owner, KindInfo ownerKind, string ns,
+        IEnumerable<V1Pod> create, IEnumerable<string> delete, string component)
+    {
+        var failed = false;
+        var creates = create.Select(async p =>
+        {
+            var r = await grains.GetGrain<IPodGrain>(new ObjectKey("Pod", ns, p.Metadata.Name).GrainKey).Create(Objects.ToJson(p), WriteOptions.Default);
+            if (r.Ok) await EventRecorder.Record(grains, owner, ownerKind, EventRecorder.Normal, "SuccessfulCreate", $"Created pod: {p.Metadata.Name}", component);
+            else
+            {
+                failed = true;
+                await EventRecorder.Record(grains, owner, ownerKind, EventRecorder.Warning, "FailedCreate", $"Error creating: {r.Message}", component);
+            }
+        });
+        var deletes = delete.Select(async name =>
+        {
+            var r = await grains.GetGrain<IPodGrain>(new ObjectKey("Pod", ns, name).GrainKey).Delete(DeleteOptions.Default);
+            if (r.Ok) await EventRecorder.Record(grains, owner, ownerKind, EventRecorder.Normal, "SuccessfulDelete", $"Deleted pod: {name}", component);
+        });
+        await Task.WhenAll(creates.Concat(deletes));
+        return failed;
+    }
+}
