@@ -76,6 +76,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<Cluster.Silo.Netwo
 builder.Services.AddSingleton<Cluster.Grains.Networking.IServiceTrafficSource>(sp => sp.GetRequiredService<Cluster.Silo.Networking.ServiceProxy>());
 builder.Services.AddHostedService<Cluster.Silo.Networking.IngressProxy>();
 builder.Services.AddHostedService<NodeLifecycleHost>();
+builder.Services.AddHostedService<CustomKindWatcher>();
 builder.Services.Configure<NodeLifecycleOptions>(o => o.GracePeriod = TimeSpan.FromSeconds(settings.NodeGraceSeconds));
 
 var app = builder.Build();

@@ -50,6 +50,7 @@ public static class Columns
         ["HorizontalPodAutoscaler"] = new("HorizontalPodAutoscaler", "autoscaling", true, ["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"], []),
         ["ResourceQuota"] = new("ResourceQuota", "", true, ["NAME", "AGE", "REQUEST", "LIMIT"], []),
         ["LimitRange"] = new("LimitRange", "", true, ["NAME", "CREATED AT"], []),
+        ["CustomResourceDefinition"] = new("CustomResourceDefinition", "apiextensions.k8s.io", false, ["NAME", "CREATED AT"], []),
         ["Job"] = new("Job", "batch", true, ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         ["CronJob"] = new("CronJob", "batch", true, ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         // Event's wide columns are interleaved; see EventRow.
@@ -85,6 +86,7 @@ public static class Columns
         ["hpa"] = "HorizontalPodAutoscaler", ["horizontalpodautoscaler"] = "HorizontalPodAutoscaler", ["horizontalpodautoscalers"] = "HorizontalPodAutoscaler",
         ["horizontalpodautoscaler.autoscaling"] = "HorizontalPodAutoscaler", ["horizontalpodautoscalers.autoscaling"] = "HorizontalPodAutoscaler",
         ["resourcequota"] = "ResourceQuota", ["resourcequotas"] = "ResourceQuota", ["quota"] = "ResourceQuota",
+        ["crd"] = "CustomResourceDefinition", ["crds"] = "CustomResourceDefinition", ["customresourcedefinition"] = "CustomResourceDefinition", ["customresourcedefinitions"] = "CustomResourceDefinition",
         ["limitrange"] = "LimitRange", ["limitranges"] = "LimitRange", ["limits"] = "LimitRange",
         ["job"] = "Job", ["jobs"] = "Job", ["job.batch"] = "Job", ["jobs.batch"] = "Job",
         ["cronjob"] = "CronJob", ["cronjobs"] = "CronJob", ["cj"] = "CronJob", ["cronjob.batch"] = "CronJob", ["cronjobs.batch"] = "CronJob",
@@ -179,6 +181,7 @@ public static class Columns
                 "StorageClass" => StorageClassRow(Cast<V1StorageClass>(obj, info.Kind), nowUtc),
                 "HorizontalPodAutoscaler" => HpaRow(Cast<V2HorizontalPodAutoscaler>(obj, info.Kind), nowUtc),
                 "ResourceQuota" => QuotaRow(Cast<V1ResourceQuota>(obj, info.Kind), nowUtc),
+                "CustomResourceDefinition" => new[] { Cast<V1CustomResourceDefinition>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1CustomResourceDefinition>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
                 "LimitRange" => new[] { Cast<V1LimitRange>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1LimitRange>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
                 "Job" => JobRow(Cast<V1Job>(obj, info.Kind), wide, nowUtc),
                 "CronJob" => CronJobRow(Cast<V1CronJob>(obj, info.Kind), wide, nowUtc),

@@ -61,8 +61,14 @@ public sealed class ClusterClient : IAsyncDisposable
             host.Dispose();
             throw new ClusterConnectionException($"cannot reach the cluster at {server} ({e.GetBaseException().Message}); is a silo running? start one with: dotnet run --project silo");
         }
-        return new ClusterClient(host, server);
+        var client = new ClusterClient(host, server);
+        // The kinds the cluster's CustomResourceDefinitions register, so manifests and kind names of them resolve.
+        try { await CustomKinds.RefreshAsync(client.Grains); } catch (Exception) { /* an older cluster, or a busy one: built-in kinds still work */ }
+        return client;
     }
+
+    /// <summary>Re-reads the custom kinds (after applying a CustomResourceDefinition through this client).</summary>
+    public Task RefreshKindsAsync() => CustomKinds.RefreshAsync(Grains);
 
     static IPEndPoint ParseEndpoint(string server)
     {

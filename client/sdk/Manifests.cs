@@ -87,6 +87,8 @@ public static class Manifests
 
     static object Deserialize(KindInfo kind, string yaml)
     {
+        // A custom kind has no .NET model: its YAML becomes JSON as written (the server validates it against the schema).
+        if (kind.IsCustom) return KubernetesJson.Deserialize<CustomObject>(YamlJson.ToJsonObject(yaml).ToJsonString());
         var method = typeof(KubernetesYaml).GetMethods()
             .First(m => m.Name == "Deserialize" && m.IsGenericMethod && m.GetParameters() is [{ ParameterType: var p0 }, { ParameterType: var p1 }] && p0 == typeof(string) && p1 == typeof(bool));
         try { return method.MakeGenericMethod(kind.ModelType).Invoke(null, [yaml, true])!; }

@@ -12,10 +12,15 @@ public sealed record KindInfo(
     /// <summary>"deployments.apps" / "pods": the name Kubernetes uses in messages.</summary>
     public string Resource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
-    public IKubernetesObject<V1ObjectMeta> Deserialize(string json) => Decoders[Kind](json);
+    /// <summary>True for a kind a CustomResourceDefinition registered (its objects are <see cref="CustomObject"/>s).</summary>
+    public bool IsCustom => ModelType == typeof(CustomObject);
+
+    public IKubernetesObject<V1ObjectMeta> Deserialize(string json) =>
+        IsCustom ? KubernetesJson.Deserialize<CustomObject>(json) : Decoders[Kind](json);
 
     static readonly Dictionary<string, Func<string, IKubernetesObject<V1ObjectMeta>>> Decoders = new()
     {
+        ["CustomResourceDefinition"] = j => KubernetesJson.Deserialize<V1CustomResourceDefinition>(j),
         ["Namespace"] = j => KubernetesJson.Deserialize<V1Namespace>(j),
         ["Node"] = j => KubernetesJson.Deserialize<V1Node>(j),
         ["Pod"] = j => KubernetesJson.Deserialize<V1Pod>(j),
@@ -45,6 +50,7 @@ public sealed record KindInfo(
 /// <summary>The kinds this cluster serves. One table, used by the SDK, the CLI, the grains and the API.</summary>
 public static class Kinds
 {
+    public static readonly KindInfo CustomResourceDefinition = new("CustomResourceDefinition", "apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", false, ["crd", "crds"], typeof(V1CustomResourceDefinition));
     public static readonly KindInfo Namespace = new("Namespace", "", "v1", "namespaces", "namespace", false, ["ns"], typeof(V1Namespace));
     public static readonly KindInfo Node = new("Node", "", "v1", "nodes", "node", false, ["no"], typeof(V1Node));
     public static readonly KindInfo Pod = new("Pod", "", "v1", "pods", "pod", true, ["po"], typeof(V1Pod));
@@ -73,7 +79,11 @@ public static class Kinds
     public static readonly KindInfo Job = new("Job", "batch", "v1", "jobs", "job", true, [], typeof(V1Job));
     public static readonly KindInfo CronJob = new("CronJob", "batch", "v1", "cronjobs", "cronjob", true, ["cj"], typeof(V1CronJob));
 
-    public static readonly IReadOnlyList<KindInfo> All = [Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, StatefulSet, Job, CronJob, StorageClass, PersistentVolumeClaim, PersistentVolume, HorizontalPodAutoscaler, ResourceQuota, LimitRange];
+    /// <summary>The kinds built into the cluster.</summary>
+    public static readonly IReadOnlyList<KindInfo> Builtin = [CustomResourceDefinition, Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, StatefulSet, Job, CronJob, StorageClass, PersistentVolumeClaim, PersistentVolume, HorizontalPodAutoscaler, ResourceQuota, LimitRange];
+
+    /// <summary>The built-in kinds and those the cluster's CustomResourceDefinitions register (see <see cref="CustomKinds"/>).</summary>
+    public static IReadOnlyList<KindInfo> All => CustomKinds.Count == 0 ? Builtin : [.. Builtin, .. CustomKinds.Kinds];
 
     public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
 
@@ -94,5 +104,6 @@ public static class Kinds
 
     /// <summary>The kind for an apiVersion+kind pair as found in a manifest, or null when not served.</summary>
     public static KindInfo? ByManifest(string? apiVersion, string? kind) =>
-        All.FirstOrDefault(k => k.Kind == kind && k.ApiVersion == apiVersion);
+        All.FirstOrDefault(k => k.Kind == kind && k.ApiVersion == apiVersion)
+        ?? CustomKinds.ByVersion(apiVersion, kind);
 }

@@ -76,6 +76,9 @@ public interface IPersistentVolumeGrain : IObjectGrain
     Task<ApiResult> Attach(string node);
 }
 public interface ICronJobGrain : IObjectGrain { }
+public interface ICustomResourceDefinitionGrain : IObjectGrain { }
+/// <summary>An object of a kind a CustomResourceDefinition registered.</summary>
+public interface ICustomObjectGrain : IObjectGrain { }
 
 public interface IDeploymentGrain : IObjectGrain
 {
@@ -169,7 +172,9 @@ public static class ObjectGrains
         "PersistentVolumeClaim" => f.GetGrain<IPersistentVolumeClaimGrain>(key.GrainKey),
         "PersistentVolume" => f.GetGrain<IPersistentVolumeGrain>(key.GrainKey),
         "CronJob" => f.GetGrain<ICronJobGrain>(key.GrainKey),
-        _ => throw new ArgumentException($"unknown kind {key.Kind}"),
+        "CustomResourceDefinition" => f.GetGrain<ICustomResourceDefinitionGrain>(key.GrainKey),
+        // Any other kind is a custom one; its grain refuses to activate for a kind no definition registers.
+        _ => f.GetGrain<ICustomObjectGrain>(key.GrainKey),
     };
 
     public static IIndexGrain Index(this IGrainFactory f, string kind, string ns) => f.GetGrain<IIndexGrain>(IndexKeys.For(kind, ns));

@@ -19,7 +19,7 @@ public static class Decoder
         var k = o["kind"]?.GetValueKind() == JsonValueKind.String ? (string?)o["kind"] : null;
         if (string.IsNullOrEmpty(k)) return (null, ApiResult.BadRequest("Object 'Kind' is missing in the request body"));
         if (string.IsNullOrEmpty(apiVersion)) return (null, ApiResult.BadRequest($"Object 'apiVersion' is missing in the request body"));
-        if (k != kind.Kind || apiVersion != kind.ApiVersion)
+        if (k != kind.Kind || apiVersion != kind.ApiVersion && !(kind.IsCustom && CustomKinds.ByVersion(apiVersion, k) != null))
             return (null, ApiResult.BadRequest($"the API version in the data ({apiVersion}) and kind ({k}) do not match the {kind.ApiVersion} {kind.Kind} being written"));
         if (BadQuantity(o, "") is { } bad)
             return (null, ApiResult.BadRequest($"{kind.Kind} in version \"{kind.Version}\" cannot be handled as a {kind.Kind}: {bad}: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));

@@ -10,6 +10,10 @@ public static class Defaults
         switch (obj)
         {
             case V1Deployment d: Deployment(d); break;
+            case Cluster.Interfaces.Api.CustomObject co: CustomResources.CustomResourceAdmission.PruneAndDefault(co); break;
+            case V1CustomResourceDefinition crd:
+                if (crd.Spec?.Names is { } n) { n.Singular ??= n.Kind?.ToLowerInvariant(); n.ListKind ??= n.Kind + "List"; }
+                break;
             case V1ReplicaSet rs: rs.Spec ??= new(); rs.Spec.Replicas ??= 1; PodTemplate(rs.Spec.Template); break;
             case V1Pod p: p.Spec ??= new(); PodSpec(p.Spec); break;
             case V1Service s: Service(s); break;

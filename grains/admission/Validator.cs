@@ -32,6 +32,8 @@ public sealed class Validator
             case V1PersistentVolumeClaim pvc: v.Claim(pvc); break;
             case V1Job j: if (j.Spec == null) v.Required("spec"); else v.JobSpec(j.Spec, "spec"); break;
             case V1CronJob cj: v.CronJob(cj); break;
+            case V1CustomResourceDefinition crd: v._errors.AddRange(CustomResources.CustomResourceAdmission.ValidateDefinition(crd)); break;
+            case CustomObject co: v._errors.AddRange(CustomResources.CustomResourceAdmission.Validate(co)); break;
         }
         return v._errors;
     }

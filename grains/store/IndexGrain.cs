@@ -36,7 +36,9 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     {
         var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/');
-        _kind = Kinds.ByKind(key[..slash]) ?? throw new InvalidOperationException($"unknown kind in index key {key}");
+        // A kind no definition registers any more (its CRD went) is still listable: its objects are plain JSON.
+        _kind = await KindLookup.ResolveAsync(GrainFactory, key[..slash])
+            ?? new KindInfo(key[..slash], "", "v1", key[..slash].ToLowerInvariant(), key[..slash].ToLowerInvariant(), true, [], typeof(CustomObject));
         _ns = key[(slash + 1)..];
         var items = await catalog.ScanAsync(_kind.Kind, _ns, ct);
         foreach (var stored in items)

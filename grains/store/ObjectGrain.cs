@@ -44,10 +44,10 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
     AtRestEncryption? _sealer;
     string Stored(string json) => _sealer?.Seal(json) ?? json;
 
-    public override Task OnActivateAsync(CancellationToken ct)
+    public override async Task OnActivateAsync(CancellationToken ct)
     {
         Key = ObjectKey.Parse(this.GetPrimaryKeyString());
-        Kind = Kinds.ByKind(Key.Kind) ?? throw new InvalidOperationException($"unknown kind {Key.Kind}");
+        Kind = await KindLookup.ResolveAsync(GrainFactory, Key.Kind) ?? throw new InvalidOperationException($"unknown kind {Key.Kind}");
         if (EncryptAtRest) _sealer = ServiceProvider.GetService(typeof(AtRestEncryption)) as AtRestEncryption;
         if (_state.State.Json is { } stored)
         {
@@ -59,7 +59,6 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
             OnCurrentChanged(default, Current);
             if (IsController) ScheduleReconcile();
         }
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)

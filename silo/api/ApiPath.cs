@@ -24,7 +24,8 @@ public sealed record ApiPath(KindInfo Kind, string? Namespace, string? Name, str
             ns = rest[1];
             rest = rest[2..];
         }
-        var kind = Kinds.All.FirstOrDefault(k => k.Plural == rest[0] && k.Group == group && k.Version == version);
+        var kind = Kinds.Builtin.FirstOrDefault(k => k.Plural == rest[0] && k.Group == group && k.Version == version)
+            ?? CustomKinds.ByPath(group, version, rest[0]);
         if (kind == null) return null;
         if (ns != null && !kind.Namespaced) return null;
         var name = rest.Length > 1 ? rest[1] : null;

@@ -11,10 +11,31 @@ public static class Discovery
 
     public static bool WantsAggregated(string? accept) => accept != null && accept.Contains("as=APIGroupDiscoveryList") && accept.Contains("v=v2");
 
-    static IEnumerable<IGrouping<string, KindInfo>> Groups(bool core) => Kinds.All.Where(k => (k.Group.Length == 0) == core).GroupBy(k => k.Group);
+    /// <summary>Every kind at every version it is served at (a custom kind may be served at several).</summary>
+    public static IEnumerable<KindInfo> Served() =>
+        Kinds.Builtin.Concat(CustomKinds.All.SelectMany(c => c.ServedVersions.Select(v => c.Info with { Version = v })));
+
+    static IEnumerable<IGrouping<string, KindInfo>> Groups(bool core) => Served().Where(k => (k.Group.Length == 0) == core).GroupBy(k => k.Group);
+
+    /// <summary>A group's versions, preferred first (the custom kinds' storage version; otherwise Kubernetes' version order).</summary>
+    static List<string> Versions(IGrouping<string, KindInfo> g)
+    {
+        var storage = g.Where(k => k.IsCustom).Select(k => CustomKinds.Get(k.Kind)?.Info.Version).FirstOrDefault(v => v != null);
+        return g.Select(k => k.Version).Distinct().OrderByDescending(v => v == storage).ThenByDescending(VersionPriority).ToList();
+    }
+
+    static (int, int, int) VersionPriority(string v)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(v, "^v(\\d+)(?:(alpha|beta)(\\d+))?$");
+        if (!m.Success) return (0, 0, 0);
+        var stage = m.Groups[2].Value switch { "" => 3, "beta" => 2, _ => 1 };
+        return (stage, int.Parse(m.Groups[1].Value), m.Groups[3].Success && m.Groups[3].Length > 0 ? int.Parse(m.Groups[3].Value) : 0);
+    }
 
     static JsonArray Subresources(KindInfo k)
     {
+        if (k.IsCustom)
+            return CustomKinds.Get(k.Kind)?.StatusSubresource == true ? [Sub("status", k.Group, k.Version, k.Kind, ["get", "patch", "update"])] : [];
         var subs = new JsonArray { Sub("status", k.Group, k.Version, k.Kind, ["get", "patch", "update"]) };
         if (k.Kind is "Deployment" or "ReplicaSet") subs.Add(Sub("scale", "autoscaling", "v1", "Scale", ["get", "patch", "update"]));
         if (k.Kind == "Pod")
@@ -37,8 +58,11 @@ public static class Discovery
         var items = new JsonArray();
         foreach (var g in Groups(core))
         {
+            var versions = new JsonArray();
+            foreach (var version in Versions(g))
+            {
             var resources = new JsonArray();
-            foreach (var k in g.OrderBy(k => k.Plural))
+            foreach (var k in g.Where(k => k.Version == version).OrderBy(k => k.Plural))
                 resources.Add(new JsonObject
                 {
                     ["resource"] = k.Plural,
@@ -47,18 +71,19 @@ public static class Discovery
                     ["singularResource"] = k.Singular,
                     ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode)v).ToArray()),
                     ["shortNames"] = new JsonArray(k.ShortNames.Select(s => (JsonNode)s).ToArray()),
-                    ["categories"] = k.Kind is "Pod" or "Deployment" or "ReplicaSet" or "Service" ? new JsonArray("all") : null,
+                    ["categories"] = Categories(k),
                     ["subresources"] = Subresources(k),
                 });
-            // Every kind of a group is served at one version here (autoscaling: v2).
-            items.Add(new JsonObject
-            {
-                ["metadata"] = new JsonObject { ["name"] = g.Key },
-                ["versions"] = new JsonArray(new JsonObject { ["version"] = g.First().Version, ["resources"] = resources, ["freshness"] = "Current" }),
-            });
+            versions.Add(new JsonObject { ["version"] = version, ["resources"] = resources, ["freshness"] = "Current" });
+            }
+            items.Add(new JsonObject { ["metadata"] = new JsonObject { ["name"] = g.Key }, ["versions"] = versions });
         }
         return new JsonObject { ["kind"] = "APIGroupDiscoveryList", ["apiVersion"] = "apidiscovery.k8s.io/v2", ["metadata"] = new JsonObject(), ["items"] = items }.ToJsonString();
     }
+
+    static JsonArray? Categories(KindInfo k) =>
+        k.IsCustom ? CustomKinds.Get(k.Kind)?.Categories is { Length: > 0 } c ? new JsonArray(c.Select(x => (JsonNode)x).ToArray()) : null
+        : k.Kind is "Pod" or "Deployment" or "ReplicaSet" or "Service" ? new JsonArray("all") : null;
 
     public static string LegacyVersions() => """{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[{"clientCIDR":"0.0.0.0/0","serverAddress":""}]}""";
 
@@ -67,16 +92,15 @@ public static class Discovery
         var groups = new JsonArray();
         foreach (var g in Groups(core: false))
         {
-            var version = g.First().Version;
-            var gv = new JsonObject { ["groupVersion"] = $"{g.Key}/{version}", ["version"] = version };
-            groups.Add(new JsonObject { ["name"] = g.Key, ["versions"] = new JsonArray(gv), ["preferredVersion"] = gv.DeepClone() });
+            var versions = Versions(g).Select(v => new JsonObject { ["groupVersion"] = $"{g.Key}/{v}", ["version"] = v }).ToList();
+            groups.Add(new JsonObject { ["name"] = g.Key, ["versions"] = new JsonArray(versions.ToArray<JsonNode>()), ["preferredVersion"] = versions[0].DeepClone() });
         }
         return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups }.ToJsonString();
     }
 
     public static string? ResourceList(string group, string version)
     {
-        var kinds = Kinds.All.Where(k => k.Group == group && k.Version == version).ToList();
+        var kinds = Served().Where(k => k.Group == group && k.Version == version).ToList();
         if (kinds.Count == 0) return null;
         var resources = new JsonArray();
         foreach (var k in kinds)

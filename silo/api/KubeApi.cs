@@ -23,15 +23,24 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
 
     public static void Map(WebApplication app)
     {
+        // Discovery and OpenAPI answer with the custom kinds as of now: they refresh first (one index read).
         app.MapGet("/api", (HttpContext c) => Discovery.WantsAggregated(c.Request.Headers.Accept)
             ? Results.Text(Discovery.Aggregated(core: true), Discovery.AggregatedContentType)
             : Results.Text(Discovery.LegacyVersions(), "application/json"));
-        app.MapGet("/apis", (HttpContext c) => Discovery.WantsAggregated(c.Request.Headers.Accept)
-            ? Results.Text(Discovery.Aggregated(core: false), Discovery.AggregatedContentType)
-            : Results.Text(Discovery.LegacyGroups(), "application/json"));
-        app.MapGet("/openapi/v3", () => Results.Text(OpenApi.Index(), "application/json"));
+        app.MapGet("/apis", async (HttpContext c, IGrainFactory g) =>
+        {
+            await CustomKinds.RefreshAsync(g);
+            return Discovery.WantsAggregated(c.Request.Headers.Accept)
+                ? Results.Text(Discovery.Aggregated(core: false), Discovery.AggregatedContentType)
+                : Results.Text(Discovery.LegacyGroups(), "application/json");
+        });
+        app.MapGet("/openapi/v3", async (IGrainFactory g) => { await CustomKinds.RefreshAsync(g); return Results.Text(OpenApi.Index(), "application/json"); });
         app.MapGet("/openapi/v3/api/{version}", (string version) => Doc("", version));
-        app.MapGet("/openapi/v3/apis/{group}/{version}", (string group, string version) => Doc(group, version));
+        app.MapGet("/openapi/v3/apis/{group}/{version}", async (string group, string version, IGrainFactory g) =>
+        {
+            if (OpenApi.Document(group, version) == null) await CustomKinds.RefreshAsync(g);
+            return Doc(group, version);
+        });
         app.Map("/api/{**rest}", (HttpContext c, KubeApi api, string? rest) => api.Handle(c, rest ?? "", core: true));
         app.Map("/apis/{**rest}", (HttpContext c, KubeApi api, string? rest) => api.Handle(c, rest ?? "", core: false));
     }
@@ -50,9 +59,20 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
     {
         var segments = rest.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length == (core ? 1 : 2) && c.Request.Method == "GET")
+        {
+            if (!core && Discovery.ResourceList(segments[0], segments[^1]) == null) await CustomKinds.RefreshAsync(grains);
             return Discovery.ResourceList(core ? "" : segments[0], segments[^1]) is { } doc ? Json(doc) : NotFoundPath();
+        }
         var path = ApiPath.Parse(segments, core);
+        if (path == null && !core)
+        {
+            // Perhaps a kind registered through another silo a moment ago.
+            await CustomKinds.RefreshAsync(grains);
+            path = ApiPath.Parse(segments, core);
+        }
         if (path == null) return NotFoundPath();
+        if (path.Kind.IsCustom && path.Subresource is { } csub && !(csub == "status" && CustomKinds.Get(path.Kind.Kind)?.StatusSubresource == true))
+            return NotFoundPath();
         // A span per request (under ASP.NET Core's, which honours an incoming traceparent); watches are not traced.
         using var span = IsWatch(c) ? null : Cluster.Grains.Telemetry.Telemetry.Start(
             $"{c.Request.Method} {path.Kind.Resource}{(path.Subresource is { } sub ? "/" + sub : "")}", null, System.Diagnostics.ActivityKind.Server);
@@ -303,6 +323,8 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             var original = JsonNode.Parse(json)!;
             var round = JsonNode.Parse(KubernetesJson.Serialize(kind.Deserialize(json)))!;
             foreach (var u in ObjectDiff.UnknownFields(original, round)) problems.Add($"unknown field \"{u}\"");
+            if (kind.IsCustom)
+                foreach (var u in Cluster.Grains.CustomResources.CustomResourceAdmission.UnknownFields(kind.Kind, json)) problems.Add($"unknown field \"{u}\"");
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException or OverflowException) { return; /* the grain's decoder reports it */ }
         if (problems.Count == 0) return;
@@ -417,7 +439,7 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
         JsonObject applied;
         try
         {
-            applied = body.TrimStart().StartsWith('{') ? ParseObject(body) : YamlToJson(body);
+            applied = body.TrimStart().StartsWith('{') ? ParseObject(body) : YamlJson.ToJsonObject(body);
         }
         catch (BadBody) { throw; }
         catch (Exception e) { return StatusResult(ApiResult.BadRequest($"error decoding YAML: {e.Message}")); }
@@ -448,34 +470,6 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             if (r.Ok) return Json(r.Json!);
             if (r.Code == 409 && attempt < 5) continue;
             return StatusResult(r, p.Kind, p.Name);
-        }
-    }
-
-    static JsonObject YamlToJson(string yaml)
-    {
-        var stream = new YamlDotNet.RepresentationModel.YamlStream();
-        stream.Load(new StringReader(yaml));
-        return (JsonObject)Convert(stream.Documents[0].RootNode)!;
-
-        static JsonNode? Convert(YamlDotNet.RepresentationModel.YamlNode n) => n switch
-        {
-            YamlDotNet.RepresentationModel.YamlMappingNode m => new JsonObject(m.Children.Select(kv =>
-                KeyValuePair.Create(((YamlDotNet.RepresentationModel.YamlScalarNode)kv.Key).Value!, Convert(kv.Value)))),
-            YamlDotNet.RepresentationModel.YamlSequenceNode s => new JsonArray(s.Children.Select(Convert).ToArray()),
-            YamlDotNet.RepresentationModel.YamlScalarNode sc => Scalar(sc),
-            _ => null,
-        };
-
-        static JsonNode? Scalar(YamlDotNet.RepresentationModel.YamlScalarNode s)
-        {
-            var v = s.Value;
-            if (s.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted or YamlDotNet.Core.ScalarStyle.Literal or YamlDotNet.Core.ScalarStyle.Folded) return JsonValue.Create(v);
-            if (v is null or "null" or "~" or "") return null;
-            if (v is "true" or "True") return JsonValue.Create(true);
-            if (v is "false" or "False") return JsonValue.Create(false);
-            if (long.TryParse(v, out var l)) return JsonValue.Create(l);
-            if (double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && v.Any(char.IsDigit) && !v.Contains(':')) return JsonValue.Create(d);
-            return JsonValue.Create(v);
         }
     }
 

@@ -16,7 +16,7 @@ public static class OpenApi
     public static string Index()
     {
         var paths = new JsonObject();
-        foreach (var gv in Kinds.All.Select(k => (k.Group, k.Version)).Distinct())
+        foreach (var gv in Discovery.Served().Select(k => (k.Group, k.Version)).Distinct())
         {
             var p = GvPath(gv.Group, gv.Version);
             paths[p] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{p}?hash={Hash(Document(gv.Group, gv.Version)!)}" };
@@ -28,11 +28,13 @@ public static class OpenApi
 
     static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string?> Documents = new();
 
-    public static string? Document(string group, string version) => Documents.GetOrAdd((group, version), k => Build(k.Item1, k.Item2));
+    /// <summary>The document of a group-version; those with custom kinds are built afresh (their definitions change).</summary>
+    public static string? Document(string group, string version) =>
+        CustomKinds.All.Any(c => c.Info.Group == group) ? Build(group, version) : Documents.GetOrAdd((group, version), k => Build(k.Item1, k.Item2));
 
     static string? Build(string group, string version)
     {
-        var kinds = Kinds.All.Where(k => k.Group == group && k.Version == version).ToList();
+        var kinds = Discovery.Served().Where(k => k.Group == group && k.Version == version).ToList();
         if (kinds.Count == 0) return null;
         var paths = new JsonObject();
         var prefix = "/" + GvPath(group, version);

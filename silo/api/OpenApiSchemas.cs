@@ -42,10 +42,30 @@ public static class OpenApiSchemas
     }
 
     /// <summary>Schemas for every kind of a group-version and every type they reach.</summary>
-    public static JsonObject For(string group, string version) => (JsonObject)Cache.GetOrAdd((group, version), key =>
+    public static JsonObject For(string group, string version)
+    {
+        var schemas = Builtin(group, version);
+        foreach (var c in CustomKinds.All.Where(c => c.Info.Group == group && c.ServedVersions.Contains(version)))
+        {
+            var schema = c.Schema != null ? (JsonObject)JsonNode.Parse(c.Schema)! : new JsonObject { ["type"] = "object" };
+            var props = schema["properties"] as JsonObject ?? (JsonObject)(schema["properties"] = new JsonObject());
+            props["apiVersion"] = new JsonObject { ["type"] = "string", ["description"] = "APIVersion defines the versioned schema of this representation of an object." };
+            props["kind"] = new JsonObject { ["type"] = "string", ["description"] = "Kind is a string value representing the REST resource this object represents." };
+            if (!schemas.ContainsKey(SchemaName(typeof(V1ObjectMeta)))) Add(typeof(V1ObjectMeta), schemas);
+            props["metadata"] = new JsonObject { ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = $"#/components/schemas/{SchemaName(typeof(V1ObjectMeta))}" }) };
+            schema["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = group, ["kind"] = c.Info.Kind, ["version"] = version });
+            schemas[CustomSchemaName(group, version, c.Info.Kind)] = schema;
+        }
+        return schemas;
+    }
+
+    /// <summary>"stable.example.com", "v1", "CronTab" -> "com.example.stable.v1.CronTab", as the API server names them.</summary>
+    public static string CustomSchemaName(string group, string version, string kind) => $"{string.Join('.', group.Split('.').Reverse())}.{version}.{kind}";
+
+    static JsonObject Builtin(string group, string version) => (JsonObject)Cache.GetOrAdd((group, version), key =>
     {
         var schemas = new JsonObject();
-        foreach (var kind in Kinds.All.Where(k => k.Group == key.Item1 && k.Version == key.Item2))
+        foreach (var kind in Kinds.Builtin.Where(k => k.Group == key.Item1 && k.Version == key.Item2))
         {
             Add(kind.ModelType, schemas);
             ((JsonObject)schemas[SchemaName(kind.ModelType)]!)["x-kubernetes-group-version-kind"] =

@@ -17,6 +17,7 @@ public static class Tables
     public static JsonObject Build(KindInfo kind, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects, string resourceVersion, string? continueToken = null, bool columns = true)
     {
         var now = DateTime.UtcNow;
+        if (kind.IsCustom) return Custom(kind, objects, resourceVersion, continueToken, columns, now);
         var list = objects.Cast<object>().ToList();
         var (narrow, _) = Columns.Table(kind.Kind, list, wide: false, allNamespaces: false, showLabels: false, now);
         var (headers, rows) = Columns.Table(kind.Kind, list, wide: true, allNamespaces: false, showLabels: false, now);
@@ -27,6 +28,28 @@ public static class Tables
                 ["name"] = Title(h), ["type"] = "string", ["format"] = h == "NAME" ? "name" : "",
                 ["description"] = "", ["priority"] = narrow.Contains(h) ? 0 : 1,
             });
+        return Assemble(objects, rows, defs, resourceVersion, continueToken, columns);
+    }
+
+    static JsonObject Custom(KindInfo kind, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects, string resourceVersion, string? continueToken, bool columns, DateTime now)
+    {
+        var cols = (CustomKinds.Get(kind.Kind)?.Columns ?? []).Select(c => new CustomColumns.Column(c.Name, c.Type, c.JsonPath, c.Priority)).ToList();
+        var nodes = objects.Select(o => JsonNode.Parse(KubernetesJson.Serialize(o))!).ToList();
+        var (headers, priorities, rows) = CustomColumns.Table(cols, nodes, wide: true, now);
+        var defs = new JsonArray();
+        for (var i = 0; i < headers.Count; i++)
+            defs.Add(new JsonObject
+            {
+                ["name"] = i == 0 ? "Name" : cols.Count == 0 ? "Age" : cols[i - 1].Name,
+                ["type"] = i == 0 ? "string" : cols.Count == 0 ? "date" : cols[i - 1].Type,
+                ["format"] = i == 0 ? "name" : "", ["description"] = "", ["priority"] = priorities[i],
+            });
+        return Assemble(objects, rows, defs, resourceVersion, continueToken, columns);
+    }
+
+    static JsonObject Assemble(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects, IReadOnlyList<IReadOnlyList<string>> rows, JsonArray defs,
+        string resourceVersion, string? continueToken, bool columns)
+    {
         var jrows = new JsonArray();
         for (var i = 0; i < rows.Count; i++)
         {
