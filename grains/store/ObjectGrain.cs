@@ -364,7 +364,8 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
 
     async Task DeleteDependents(string? uid, string policy)
     {
-        if (uid == null || !Kind.Namespaced) return;
+        // Pods and events own nothing here: their deletion (the most frequent) needs no cascade.
+        if (uid == null || !Kind.Namespaced || Kind.Kind is "Pod" or "Event") return;
         await GrainFactory.GetGrain<Controllers.GarbageCollection.IGarbageCollectorGrain>(0)
             .OwnerDeleted(Key.Namespace, uid, policy == "Foreground" ? "Background" : policy);
     }

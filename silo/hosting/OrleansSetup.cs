@@ -2,6 +2,7 @@ using System.Net;
 using Cluster.Grains.Store;
 using Cluster.Silo.Storage;
 using Orleans.Configuration;
+using Orleans.Serialization;
 using StackExchange.Redis;
 
 namespace Cluster.Silo.Hosting;
@@ -14,6 +15,12 @@ public static class OrleansSetup
         silo.Configure<ClusterOptions>(o => { o.ClusterId = s.ClusterId; o.ServiceId = "cluster"; });
         silo.Configure<SiloOptions>(o => o.SiloName = s.NodeName);
         silo.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(10));
+        // Operators: their controller grains join this silo's grain types (Orleans reads an assembly's generated manifest).
+        foreach (var dll in s.ControllerAssemblies)
+        {
+            var assembly = System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyPath(dll);
+            silo.Services.AddSerializer(b => b.AddAssembly(assembly));
+        }
         if (s.Redis is { } redis)
         {
             var options = ConfigurationOptions.Parse(redis);

@@ -33,6 +33,12 @@ public sealed class SiloSettings
     /// <summary>A file holding the key ring (default, one machine: DATA/encryption-keys, made on first start).</summary>
     public string? EncryptionKeyFile { get; set; }
 
+    /// <summary>Operator assemblies to host: paths of .dll files holding controller grains for custom kinds, comma-separated.</summary>
+    public string? Controllers { get; set; }
+
+    public IEnumerable<string> ControllerAssemblies =>
+        (Controllers ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath);
+
     public string ResolvedDataDir => DataDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster", NodeName);
 
     /// <summary>Command-line switches and the settings they set.</summary>
@@ -45,6 +51,7 @@ public sealed class SiloSettings
         ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds", ["--node-grace-seconds"] = "Cluster:NodeGraceSeconds", ["--fence-seconds"] = "Cluster:FenceSeconds",
         ["--rate-limit"] = "Cluster:RateLimit",
         ["--encryption-keys"] = "Cluster:EncryptionKeys", ["--encryption-key-file"] = "Cluster:EncryptionKeyFile",
+        ["--controllers"] = "Cluster:Controllers",
     };
 
     /// <summary>Problems with the settings, each a sentence naming the option.</summary>
@@ -68,5 +75,7 @@ public sealed class SiloSettings
             if (keyError != null) yield return "--encryption-keys: " + keyError;
         }
         if (EncryptionKeyFile != null && !File.Exists(EncryptionKeyFile)) yield return $"--encryption-key-file: {EncryptionKeyFile} does not exist";
+        foreach (var dll in ControllerAssemblies)
+            if (!File.Exists(dll)) yield return $"--controllers: {dll} does not exist (build the operator first, e.g. dotnet build examples/website-operator)";
     }
 }

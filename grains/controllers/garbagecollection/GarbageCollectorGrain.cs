@@ -25,8 +25,10 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
 {
     static readonly TimeSpan SweepPeriod = TimeSpan.FromMinutes(1);
     static readonly TimeSpan EventTtl = TimeSpan.FromHours(1);
-    static readonly KindInfo[] Dependents = [Kinds.ReplicaSet, Kinds.Pod, Kinds.Endpoints, Kinds.EndpointSlice];
-    static readonly KindInfo[] Owners = [Kinds.Deployment, Kinds.ReplicaSet, Kinds.Service];
+    /// <summary>Any namespaced object may be owned (custom kinds' operators own Deployments, CronJobs own Jobs, ...).</summary>
+    static IEnumerable<KindInfo> Dependents => Kinds.All.Where(k => k.Namespaced && k.Kind != "Event");
+    /// <summary>Kinds that own objects here: every namespaced kind but pods and events, which own nothing.</summary>
+    static IEnumerable<KindInfo> Owners => Kinds.All.Where(k => k.Namespaced && k.Kind is not ("Event" or "Pod"));
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {

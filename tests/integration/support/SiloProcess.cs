@@ -34,7 +34,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public static string SiloDll => Path.Combine(RepoPaths.Root, "silo", "bin", Configuration, "net10.0", "cluster-silo.dll");
     public static string CliDll => Path.Combine(RepoPaths.Root, "client", "cli", "bin", Configuration, "net10.0", "cluster.dll");
-    static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+    public static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
 
     public static int FreePort()
     {
