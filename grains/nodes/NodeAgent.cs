@@ -310,6 +310,7 @@ public sealed class NodeAgent : IAsyncDisposable
         foreach (var p in live.Values.Select(x => x.Pod).Where(p => p.Spec.Volumes?.Any(v => v.ConfigMap != null || v.Secret != null) == true))
             try { await _volumes.RefreshAsync(p); }
             catch (Exception e) when (e is OrleansException or TimeoutException or IOException) { _logger.LogDebug("refreshing the volumes of {Pod} failed: {Message}", p.Metadata.Name, e.Message); }
+        if (_runtime.BindsFiles) await WriteHostsFiles(live.Values.Select(x => x.Pod).Where(p => containers.Any(c => c.PodUid == p.Metadata.Uid)).ToList());
         var ids = containers.Select(c => c.Id).ToHashSet();
         foreach (var k in _probes.Keys.Where(k => !ids.Contains(k.ContainerId)).ToList()) _probes.TryRemove(k, out _);
 
@@ -322,6 +323,29 @@ public sealed class NodeAgent : IAsyncDisposable
             catch (Exception e) when (e is not OperationCanceledException) { _logger.LogWarning(e, "sync of pod {Pod} failed", p.Key); }
             finally { gate.Release(); }
         }));
+    }
+
+    /// <summary>The Endpoints of the headless Services in a namespace (the service records of its pods' hosts files).</summary>
+    async Task<IReadOnlyList<V1Endpoints>> HeadlessEndpoints(string ns) =>
+        (await _grains.Index(Kinds.Endpoints.Kind, ns).List(new ListRequest(Controllers.Endpoints.EndpointsReconciler.HeadlessLabel))).Items
+            .Select(Objects.FromJson<V1Endpoints>).ToList();
+
+    /// <summary>Keeps every running pod's /etc/hosts current (its own IP once known, and its namespace's service records).</summary>
+    async Task WriteHostsFiles(IReadOnlyList<V1Pod> pods)
+    {
+        foreach (var group in pods.Where(p => p.Spec.HostNetwork != true).GroupBy(p => p.Metadata.NamespaceProperty))
+        {
+            try
+            {
+                var headless = await HeadlessEndpoints(group.Key);
+                foreach (var p in group)
+                    _volumes.WriteHosts(p.Metadata.Uid, Networking.HostsFile.Render(p, p.Status?.PodIP, headless));
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or IOException or UnauthorizedAccessException)
+            {
+                _logger.LogDebug("writing the hosts files of namespace {Ns} failed: {Message}", group.Key, e.Message);
+            }
+        }
     }
 
     async Task SyncPodAsync(ObjectKey key, V1Pod pod, IReadOnlyList<RuntimeContainer> observed, CancellationToken ct)
@@ -514,12 +538,23 @@ public sealed class NodeAgent : IAsyncDisposable
             return new Waiting("CreateContainerConfigError", securityError, failures + 1, DateTime.UtcNow + PodSync.Backoff(failures + 1));
         }
         if (s.RemoveFirst != null) await _runtime.RemoveAsync(s.RemoveFirst, ct);
+        if (_runtime.BindsFiles && pod.Spec.HostNetwork != true)
+        {
+            // The pod's managed /etc/hosts, as the kubelet binds it into every container.
+            IReadOnlyList<V1Endpoints> headless = [];
+            try { headless = await HeadlessEndpoints(pod.Metadata.NamespaceProperty); }
+            catch (Exception e) when (e is OrleansException or TimeoutException) { _logger.LogDebug("reading service records failed: {Message}", e.Message); /* the next sync pass fills them in */ }
+            var hosts = Networking.HostsFile.Render(pod, pod.Status?.PodIP, headless);
+            _volumes.WriteHosts(pod.Metadata.Uid, hosts);
+            binds = [.. binds, new Volumes.Bind(_volumes.HostsPath(pod.Metadata.Uid), "/etc/hosts", false)];
+        }
         try
         {
             var spec = new ContainerSpec(_node, pod.Metadata.Uid, pod.Metadata.NamespaceProperty, pod.Metadata.Name, c.Name, s.Attempt,
                 c.Image, c.Command?.ToList(), c.Args?.ToList(), env,
                 (c.Ports ?? []).Where(p => (p.Protocol ?? "TCP") == "TCP").Select(p => p.ContainerPort).Distinct().ToList(),
-                Limit(c, "memory", 1m), Limit(c, "cpu", 1_000_000_000m), c.WorkingDir, binds, security);
+                Limit(c, "memory", 1m), Limit(c, "cpu", 1_000_000_000m), c.WorkingDir, binds, security,
+                Networking.HostsFile.Hostname(pod), Networking.HostsFile.Domain(pod));
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await _runtime.CreateAndStartAsync(spec, ct);
             Telemetry.Telemetry.ContainerStart.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,

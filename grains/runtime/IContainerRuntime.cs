@@ -7,6 +7,8 @@ namespace Cluster.Grains.Runtime;
 public interface IContainerRuntime
 {
     string Name { get; }
+    /// <summary>True when containers see files of this machine (binds): volumes, the managed /etc/hosts.</summary>
+    bool BindsFiles => false;
     Task<RuntimeInfo> InfoAsync(CancellationToken ct);
     /// <summary>The containers this node's agent owns (labelled with its node name), in any state.</summary>
     Task<IReadOnlyList<RuntimeContainer>> ListAsync(string node, CancellationToken ct, string? podUid = null);
@@ -49,7 +51,8 @@ public sealed record ContainerSpec(
     string Node, string PodUid, string Namespace, string PodName, string ContainerName, int Attempt,
     string Image, IReadOnlyList<string>? Command, IReadOnlyList<string>? Args, IReadOnlyDictionary<string, string> Env,
     IReadOnlyList<int> Ports, long? MemoryLimitBytes, long? NanoCpus, string? WorkingDir,
-    IReadOnlyList<Nodes.Volumes.Bind>? Binds = null, ContainerSecurity? Security = null);
+    IReadOnlyList<Nodes.Volumes.Bind>? Binds = null, ContainerSecurity? Security = null,
+    string? Hostname = null, string? Domainname = null);
 
 /// <summary>What the container's securityContext asks of the engine.</summary>
 public sealed record ContainerSecurity(string? User, bool ReadOnlyRoot, IReadOnlyList<string> CapAdd, IReadOnlyList<string> CapDrop, bool NoNewPrivileges, bool Privileged);

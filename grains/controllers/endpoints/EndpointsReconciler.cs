@@ -14,6 +14,8 @@ public sealed record EndpointsPlan(V1Endpoints Endpoints, V1EndpointSlice Slice)
 public static class EndpointsReconciler
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
+    /// <summary>Kubernetes' label on the Endpoints of a headless Service (the service records read them).</summary>
+    public const string HeadlessLabel = "service.kubernetes.io/headless";
 
     public static EndpointsPlan Plan(V1Service svc, IReadOnlyList<V1Pod> pods)
     {
@@ -38,6 +40,8 @@ public static class EndpointsReconciler
                 var address = new V1EndpointAddress
                 {
                     Ip = p.Status?.PodIP ?? p.Status!.HostIP, NodeName = p.Spec.NodeName,
+                    // A pod whose subdomain is this service has a name of its own in the service's records.
+                    Hostname = !string.IsNullOrEmpty(p.Spec.Hostname) && p.Spec.Subdomain == svc.Metadata.Name ? p.Spec.Hostname : null,
                     TargetRef = new V1ObjectReference { Kind = "Pod", Name = p.Metadata.Name, NamespaceProperty = ns, Uid = p.Metadata.Uid },
                 };
                 if (!terminating) (isReady ? ready : notReady).Add(address);
@@ -57,10 +61,12 @@ public static class EndpointsReconciler
                 });
         }
         var labels = new Dictionary<string, string>(svc.Metadata.Labels ?? new Dictionary<string, string>()) { [ServiceNameLabel] = svc.Metadata.Name };
+        var endpointLabels = new Dictionary<string, string>(svc.Metadata.Labels ?? new Dictionary<string, string>());
+        if (svc.Spec.ClusterIP == "None") endpointLabels[HeadlessLabel] = "";
         var endpoints = new V1Endpoints
         {
             ApiVersion = "v1", Kind = "Endpoints",
-            Metadata = new V1ObjectMeta { Name = svc.Metadata.Name, NamespaceProperty = ns, Labels = svc.Metadata.Labels, OwnerReferences = [owner] },
+            Metadata = new V1ObjectMeta { Name = svc.Metadata.Name, NamespaceProperty = ns, Labels = endpointLabels.Count > 0 ? endpointLabels : null, OwnerReferences = [owner] },
             Subsets = subsets.Count > 0 ? subsets : null,
         };
         var slice = new V1EndpointSlice

@@ -112,6 +112,27 @@ public sealed class PodVolumes(string root, IGrainFactory grains, string node = 
     }
 
     /// <summary>Removes the volumes of pods no longer on this node.</summary>
+    /// <summary>The pod's managed /etc/hosts ({root}/{uid}/etc-hosts).</summary>
+    public string HostsPath(string uid) => Path.Combine(PodDir(uid), "etc-hosts");
+
+    /// <summary>
+    /// Writes the pod's hosts file when its content changed. In place, not by rename: it is bound as a single file,
+    /// and a bind follows the inode, so a renamed-over file would never reach the running containers.
+    /// </summary>
+    public bool WriteHosts(string uid, string content)
+    {
+        var path = HostsPath(uid);
+        if (File.Exists(path) && File.ReadAllText(path) == content) return false;
+        Directory.CreateDirectory(PodDir(uid));
+        using (var f = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+        {
+            var bytes = Encoding.UTF8.GetBytes(content);
+            f.Write(bytes);
+            f.SetLength(bytes.Length);
+        }
+        return true;
+    }
+
     public void RemoveExcept(IReadOnlySet<string> liveUids)
     {
         if (!Directory.Exists(root)) return;

@@ -20,6 +20,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
     Task? _watch;
     public event Action<string>? ContainerChanged;
     public string Name => "docker";
+    public bool BindsFiles => true;
 
     public DockerRuntime(string? endpoint, ILogger<DockerRuntime> logger)
     {
@@ -142,6 +143,8 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         {
             Name = name,
             Image = s.Image,
+            Hostname = s.Hostname,
+            Domainname = s.Domainname,
             Entrypoint = s.Command?.ToList(),
             Cmd = s.Args?.ToList(),
             Env = s.Env.Select(kv => $"{kv.Key}={kv.Value}").ToList(),

@@ -46,6 +46,14 @@ public sealed class StatefulSetTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var file = Path.Combine(Path.GetTempPath(), $"sts-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(file, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              clusterIP: None
+              selector: {app: web}
+              ports: [{port: 80}]
+            ---
             apiVersion: apps/v1
             kind: StatefulSet
             metadata: {name: web}
@@ -96,6 +104,25 @@ public sealed class StatefulSetTests(ITestOutputHelper output) : IAsyncLifetime
         foreach (var i in new[] { 0, 1, 2 }) Assert.Matches($@"data-web-{i}\s+Bound\s+pvc-[0-9a-f-]+\s+1Gi\s+RWO\s+local", claims.Out);
         output.WriteLine((await Kubectl("get", "pv")).Out);
 
+        // The headless Service gives each pod a stable name in the service records every pod's /etc/hosts holds.
+        async Task<string> HostsOf(string pod)
+        {
+            var c = (await Engine.ListAsync(_silo.NodeName)).First(x => x.PodName == pod && x.State == "running");
+            return await Engine.RunAsync("exec", c.Id, "cat", "/etc/hosts");
+        }
+        async Task<string> IpOf(string pod) => (await _client.GetAsync<V1Pod>(pod))!.Status.PodIP;
+        var web1Ip = await IpOf("web-1");
+        var hosts = await Eventually.Until(() => HostsOf("web-0"), h => h.Contains($"{web1Ip}\tweb-1.web.default.svc.cluster.local"),
+            TimeSpan.FromSeconds(10), "web-1's record in web-0's /etc/hosts");
+        output.WriteLine(hosts);
+        Assert.Contains($"{await IpOf("web-0")}\tweb-0.web.default.svc.cluster.local\tweb-0", hosts);
+        Assert.Contains($"{await IpOf("web-2")}\tweb-2.web.default.svc.cluster.local\tweb-2.web.default\tweb-2.web", hosts);
+        Assert.Contains($"{web1Ip}\tweb.default.svc.cluster.local\tweb.default\tweb", hosts);
+        // The container's own resolver reads it: its hostname is the pod's and resolves to the pod's IP.
+        var web0 = (await Engine.ListAsync(_silo.NodeName)).First(x => x.PodName == "web-0" && x.State == "running");
+        Assert.Equal("web-0", (await Engine.RunAsync("exec", web0.Id, "hostname")).Trim());
+        Assert.Equal(await IpOf("web-0"), (await Engine.RunAsync("exec", web0.Id, "hostname", "-i")).Trim());
+
         // web-1's data survives web-1's replacement.
         var first = await Eventually.Until(() => Logs("web-1"), l => l.Contains("id=web-1-"), TimeSpan.FromSeconds(20), "web-1's id");
         var uid = (await _client.GetAsync<V1Pod>("web-1"))!.Metadata.Uid;
@@ -103,6 +130,10 @@ public sealed class StatefulSetTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.Until(() => _client.GetAsync<V1Pod>("web-1"), p => p != null && p.Metadata.Uid != uid && p.Status?.Phase == "Running", TimeSpan.FromSeconds(60), "web-1 recreated");
         var second = await Eventually.Until(() => Logs("web-1"), l => l.Contains("id="), TimeSpan.FromSeconds(20), "the new web-1's id");
         Assert.Equal(first.Trim(), second.Trim());
+        // Its name follows it to its new address.
+        var newIp = await IpOf("web-1");
+        await Eventually.Until(() => HostsOf("web-0"), h => h.Contains($"{newIp}\tweb-1.web.default.svc.cluster.local"),
+            TimeSpan.FromSeconds(10), "web-1's new address in web-0's /etc/hosts");
 
         // Scale down: web-2 goes first, the claims stay.
         await Kubectl("scale", "statefulset", "web", "--replicas=1");
