@@ -19,8 +19,8 @@ public static class ApplyCommands
         var cmd = new Command(name, description) { files, dry };
         cmd.SetAction(async (p, ct) =>
         {
+            var client = await ctx.Client(p); // first: manifests of the cluster's custom kinds resolve once connected
             var manifests = Resources.Read(p.GetValue(files) ?? [], Console.In);
-            var client = await ctx.Client(p);
             var ns = CliContext.Ns(p);
             var failed = 0;
             foreach (var m in manifests)

@@ -20,6 +20,7 @@ public static class DeleteCommand
         {
             var targets = new List<(KindInfo Kind, string? Ns, string Name)>();
             var ns = CliContext.Ns(p);
+            await ctx.Client(p); // the cluster's custom kinds are known once connected
             if ((p.GetValue(files) ?? []).Length > 0)
                 targets.AddRange(Resources.Read(p.GetValue(files)!, Console.In).Select(m => (m.Kind, m.Namespace ?? ns, m.Name)));
             else

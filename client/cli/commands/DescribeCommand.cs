@@ -14,9 +14,9 @@ public static class DescribeCommand
         var cmd = new Command("describe", "show an object in detail, with its events") { kindArg, nameArg };
         cmd.SetAction(async (p, ct) =>
         {
+            var client = await ctx.Client(p);
             var (kind, name) = Resources.Target(p.GetValue(kindArg)!, p.GetValue(nameArg));
             var ns = CliContext.Ns(p);
-            var client = await ctx.Client(p);
             var json = await client.GetJsonAsync(kind, ns, name) ?? throw new ClusterApiException(ApiResult.NotFound(kind, name));
             var obj = Resources.Typed(kind, json);
             var uid = Resources.Meta(kind, json).Uid;

@@ -2,6 +2,9 @@ using System.CommandLine;
 using Cluster.Printing;
 using Cluster.Interfaces.Api;
 using Cluster.Interfaces.Store;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 
 namespace Cluster.Cli.Commands;
 
@@ -23,6 +26,8 @@ public static class GetCommand
         {
             var kindText = p.GetValue(kindArg)!;
             var wanted = (p.GetValue(names) ?? []).ToList();
+            // Connect first: the cluster's custom kinds are known once connected.
+            var client = await ctx.Client(p);
             if (kindText.Contains('/')) { var (k, n) = Resources.Target(kindText, null); kindText = k.Plural; wanted.Insert(0, n); }
             var kind = Resources.Kind(kindText);
             var o = p.GetValue(output);
@@ -30,7 +35,6 @@ public static class GetCommand
                 throw new CliException($"error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: json,name,wide,yaml");
             var allNs = p.GetValue(all) && kind.Namespaced;
             var ns = allNs ? null : CliContext.Ns(p);
-            var client = await ctx.Client(p);
 
             List<object> objects;
             long rv;
@@ -65,8 +69,7 @@ public static class GetCommand
                 if (wanted.Count > 0 && !wanted.Contains(Resources.Meta(kind, e.Json).Name)) continue;
                 if (o is null or "wide")
                 {
-                    var (_, rows) = Columns.Table(kind.Kind, [obj], o == "wide", allNs, p.GetValue(labels), DateTime.UtcNow);
-                    var (headers, _) = Columns.Table(kind.Kind, [obj], o == "wide", allNs, p.GetValue(labels), DateTime.UtcNow);
+                    var (headers, rows) = Table(kind, [obj], o == "wide", allNs, p.GetValue(labels));
                     var text = TablePrinter.Render(headers, rows).Split('\n', 2);
                     ctx.Out.WriteLine(text.Length > 1 ? text[1].TrimEnd('\n') : "");
                 }
@@ -84,11 +87,30 @@ public static class GetCommand
         {
             case "yaml": ctx.Out.Write(single ? Output.Yaml(objects[0]) : Output.YamlList(objects)); break;
             case "json": ctx.Out.Write(single ? Output.Json(objects[0]) : Output.JsonList(objects)); break;
-            case "name": foreach (var x in objects) ctx.Out.WriteLine(Columns.Name(kind.Kind, x)); break;
+            case "name": foreach (var x in objects) ctx.Out.WriteLine(kind.IsCustom ? Resources.Ref(kind, ((IKubernetesObject<V1ObjectMeta>)x).Metadata.Name) : Columns.Name(kind.Kind, x)); break;
             default:
-                var (headers, rows) = Columns.Table(kind.Kind, objects, o == "wide", allNs, showLabels, DateTime.UtcNow);
+                var (headers, rows) = Table(kind, objects, o == "wide", allNs, showLabels);
                 ctx.Out.Write(TablePrinter.Render(headers, rows));
                 break;
         }
+    }
+
+    /// <summary>kubectl's columns; for a custom kind, its definition's printer columns (NAMESPACE with -A, LABELS with --show-labels).</summary>
+    static (IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows) Table(KindInfo kind, List<object> objects, bool wide, bool allNs, bool showLabels)
+    {
+        if (!kind.IsCustom) return Columns.Table(kind.Kind, objects, wide, allNs, showLabels, DateTime.UtcNow);
+        var cols = (CustomKinds.Get(kind.Kind)?.Columns ?? []).Select(c => new CustomColumns.Column(c.Name, c.Type, c.JsonPath, c.Priority)).ToList();
+        var typed = objects.Cast<IKubernetesObject<V1ObjectMeta>>().ToList();
+        var (headers, _, rows) = CustomColumns.Table(cols, typed.Select(o => JsonNode.Parse(KubernetesJson.Serialize(o))!).ToList(), wide, DateTime.UtcNow);
+        var h = headers.ToList();
+        var r = rows.Select(x => x.ToList()).ToList();
+        if (allNs && kind.Namespaced) { h.Insert(0, "NAMESPACE"); for (var i = 0; i < r.Count; i++) r[i].Insert(0, typed[i].Metadata.NamespaceProperty ?? ""); }
+        if (showLabels)
+        {
+            h.Add("LABELS");
+            for (var i = 0; i < r.Count; i++)
+                r[i].Add(typed[i].Metadata.Labels is { Count: > 0 } l ? string.Join(",", l.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")) : "<none>");
+        }
+        return (h, r.Select(x => (IReadOnlyList<string>)x).ToList());
     }
 }

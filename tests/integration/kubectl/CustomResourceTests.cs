@@ -160,6 +160,58 @@ public sealed class CustomResourceTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task TheCliAndTheSdkServeCustomKindsToo()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"crd-cli-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "crd.yaml"), CronTabDefinition);
+            await File.WriteAllTextAsync(Path.Combine(dir, "ct.yaml"), """
+                apiVersion: stable.example.com/v1
+                kind: CronTab
+                metadata: {name: weekly, labels: {team: ops}}
+                spec: {cronSpec: "0 0 * * 0", image: busybox}
+                """);
+            var r = await CliRunner.RunAsync(_silo.Gateway, "apply", "-f", Path.Combine(dir, "crd.yaml"));
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Contains("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created", r.Out);
+            r = await CliRunner.RunAsync(_silo.Gateway, "apply", "-f", Path.Combine(dir, "ct.yaml"));
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Contains("crontab.stable.example.com/weekly created", r.Out);
+
+            r = await CliRunner.RunAsync(_silo.Gateway, "get", "ct", "--show-labels");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Matches(@"NAME\s+SPEC\s+REPLICAS\s+AGE\s+LABELS", r.Out);
+            Assert.Matches(@"weekly\s+0 0 \* \* 0\s+1\s+\d+s\s+team=ops", r.Out);
+            r = await CliRunner.RunAsync(_silo.Gateway, "get", "crontabs", "-o", "name");
+            Assert.Equal("crontab.stable.example.com/weekly", r.Out.Trim());
+            r = await CliRunner.RunAsync(_silo.Gateway, "get", "crontab", "weekly", "-o", "yaml");
+            Assert.Contains("cronSpec: 0 0 * * 0", r.Out);
+            Assert.Contains("replicas: 1", r.Out);
+
+            // The SDK: the kind resolves once connected, and objects of it are written and read as JSON.
+            await using (var client = await ClusterClient.ConnectAsync(_silo.Gateway))
+            {
+                var kind = Cluster.Interfaces.Api.Kinds.Resolve("crontabs")!;
+                Assert.Equal("stable.example.com/v1", kind.ApiVersion);
+                await client.CreateJsonAsync(kind, "default", """{"apiVersion":"stable.example.com/v1","kind":"CronTab","metadata":{"name":"daily"},"spec":{"cronSpec":"0 1 * * *"}}""");
+                var (items, _) = await client.ListJsonAsync(kind, "default");
+                Assert.Equal(2, items.Count);
+                var bad = await Assert.ThrowsAsync<Cluster.Interfaces.Api.ClusterApiException>(() =>
+                    client.CreateJsonAsync(kind, "default", """{"apiVersion":"stable.example.com/v1","kind":"CronTab","metadata":{"name":"bad"},"spec":{"cronSpec":"0 1 * * *","replicas":0}}"""));
+                Assert.Contains("spec.replicas in body should be greater than or equal to 1", bad.Message + string.Join(" ", bad.Result.Causes?.Select(c => c.Message) ?? []));
+            }
+
+            r = await CliRunner.RunAsync(_silo.Gateway, "delete", "crontab", "weekly");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            r = await CliRunner.RunAsync(_silo.Gateway, "get", "crontabs", "-o", "name");
+            Assert.Equal("crontab.stable.example.com/daily", r.Out.Trim());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public async Task ABadDefinitionIsRefusedAndABuiltinKindCannotBeTaken()
     {
         var r = await _kubectl.ApplyAsync("""
