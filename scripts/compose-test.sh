@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The docker-compose deployment, end to end: builds the silo image on a locally imported base (no registry here),
 # brings up Redis and three silos with docker-compose, applies the brief's Deployment with kubectl through the
-# first silo's API, and checks that it reaches 3/3 with one pod on each of the three nodes. Tears it all down.
+# first silo's API (over TLS, with the admin kubeconfig the silo writes), and checks that it reaches 3/3 with one pod on each of the three nodes. Tears it all down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROJECT=clustercompose
@@ -24,9 +24,12 @@ trap cleanup EXIT
 cleanup
 docker-compose -p $PROJECT up -d --build
 
-K="kubectl -s http://127.0.0.1:6443"
+# The admin kubeconfig silo 1 writes in its data directory: https verified against the cluster CA (shared through
+# Redis by the three silos) and the admin token.
+K="kubectl --kubeconfig /var/lib/cluster/node1/admin.kubeconfig"
 fail() { echo "compose test: $1" >&2; docker-compose -p $PROJECT ps >&2 || true; docker-compose -p $PROJECT logs --no-color --tail 40 >&2 || true; exit 1; }
 for _ in $(seq 1 120); do
+  [ -f /var/lib/cluster/node1/admin.kubeconfig ] || { sleep 1; continue; }
   ready=$($K get nodes --no-headers 2>/dev/null | awk '$2=="Ready"' | wc -l || true)
   [ "$ready" = 3 ] && break
   sleep 1

@@ -13,6 +13,8 @@ using OpenTelemetry.Trace;
 
 // A silo: one machine's member of the cluster. It hosts grains, this machine's node agent, and the HTTP port
 // (health, version, the Kubernetes API for kubectl and the official clients, and the Orleans dashboard).
+// Flags (options without a value) become "--flag=true" for the configuration's command-line provider.
+args = args.Select((a, i) => SiloSettings.Flags.Contains(a) && (i + 1 >= args.Length || args[i + 1] is not ("true" or "false")) ? a + "=true" : a).ToArray();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables("CLUSTER_");
 builder.Configuration.AddCommandLine(args, SiloSettings.Switches);
@@ -42,13 +44,31 @@ builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat =
 builder.Services.AddSingleton(settings);
 var sealer = EncryptionKeys.Resolve(settings, out var encryptionWarning);
 if (sealer != null) builder.Services.AddSingleton(sealer);
+// Authentication and authorisation: tokens signed with the cluster's key or listed in the token file; RBAC.
+var signingKey = Cluster.Silo.Security.ClusterSigningKey.LoadOrCreate(settings);
+var tokens = new Cluster.Grains.Security.TokenAuthenticator(signingKey,
+    settings.TokenAuthFile != null ? Cluster.Grains.Security.TokenAuthenticator.ReadTokenFile(settings.TokenAuthFile) : new Dictionary<string, Cluster.Interfaces.Security.UserInfo>());
+builder.Services.AddSingleton(tokens);
+builder.Services.AddSingleton(new Cluster.Grains.Security.SecurityOptions { AnonymousIsAdmin = settings.InsecureLocal });
+builder.Services.AddSingleton<Cluster.Grains.Security.Authorizer>();
 builder.Services.AddSingleton<NodeAgentRegistry>();
 builder.Services.AddSingleton<Cluster.Silo.Api.KubeApi>();
 builder.Services.AddSingleton<Cluster.Silo.Api.AuditLog>();
 Cluster.Silo.Api.ClientRateLimits.Add(builder.Services, settings);
 builder.Services.AddSingleton<IContainerRuntime>(sp => NodeAgentHost.CreateRuntime(settings, sp));
 builder.Services.Configure<SchedulerOptions>(o => o.Strategy = settings.Scheduler);
-builder.WebHost.UseUrls($"http://{settings.ApiAddress}:{settings.ApiPort}");
+// TLS unless --insecure-local: a serving certificate from the cluster CA (or the one given); client certificates
+// are asked for and checked by the authenticator (a request without one may still bring a token).
+var tls = Cluster.Silo.Security.ApiTls.Enabled(settings) ? Cluster.Silo.Security.ApiTls.Load(settings) : null;
+if (tls != null) builder.Services.AddSingleton(tls);
+builder.WebHost.UseUrls($"{(tls != null ? "https" : "http")}://{settings.ApiAddress}:{settings.ApiPort}");
+if (tls != null)
+    builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h =>
+    {
+        h.ServerCertificate = tls.ServingCertificate;
+        h.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+        h.AllowAnyClientCertificate(); // verified against the cluster CA by the authenticator, which can say why
+    }));
 
 // OpenTelemetry. Metrics: the cluster's (reconcile duration, work-queue depth, scheduling latency, pods by phase,
 // container start), the service proxies' and Orleans' own. Traces (API request -> reconciles -> scheduling ->
@@ -67,6 +87,7 @@ if (otlp)
 builder.UseOrleans(silo =>
 {
     OrleansSetup.Configure(silo, settings);
+    silo.AddIncomingGrainCallFilter<Cluster.Grains.Security.AuthorizationFilter>();
     silo.AddDashboard();
 });
 builder.Services.AddHostedService<Bootstrap>();
@@ -90,6 +111,7 @@ app.Use(async (context, next) =>
     finally { audit.Record(context, received); }
 });
 app.UseRateLimiter();
+Cluster.Silo.Security.ApiAuthentication.Use(app);
 
 // Fail fast, in one line, when the container engine is not there.
 if (app.Services.GetRequiredService<IContainerRuntime>() is DockerRuntime docker && await docker.ProbeAsync(CancellationToken.None) is { } why)
@@ -102,7 +124,7 @@ var started = false;
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     started = true;
-    var baseUrl = $"http://{settings.ApiAddress}:{settings.ApiPort}";
+    var baseUrl = Cluster.Silo.Security.AdminKubeconfig.BaseUrl(settings);
     app.Logger.LogInformation("cluster silo {Node} ready: API {Url}, health {Url}/healthz, dashboard {Url}/dashboard, gateway 127.0.0.1:{Gateway}, data {Data}",
         settings.NodeName, baseUrl, baseUrl, baseUrl, settings.GatewayPort, settings.Redis != null ? $"redis {settings.Redis}" : settings.ResolvedDataDir);
     if (encryptionWarning != null) app.Logger.LogWarning("{Warning}", encryptionWarning);

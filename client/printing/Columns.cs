@@ -51,6 +51,10 @@ public static class Columns
         ["ResourceQuota"] = new("ResourceQuota", "", true, ["NAME", "AGE", "REQUEST", "LIMIT"], []),
         ["LimitRange"] = new("LimitRange", "", true, ["NAME", "CREATED AT"], []),
         ["CustomResourceDefinition"] = new("CustomResourceDefinition", "apiextensions.k8s.io", false, ["NAME", "CREATED AT"], []),
+        ["Role"] = new("Role", "rbac.authorization.k8s.io", true, ["NAME", "CREATED AT"], []),
+        ["ClusterRole"] = new("ClusterRole", "rbac.authorization.k8s.io", false, ["NAME", "CREATED AT"], []),
+        ["RoleBinding"] = new("RoleBinding", "rbac.authorization.k8s.io", true, ["NAME", "ROLE", "AGE"], ["USERS", "GROUPS", "SERVICEACCOUNTS"]),
+        ["ClusterRoleBinding"] = new("ClusterRoleBinding", "rbac.authorization.k8s.io", false, ["NAME", "ROLE", "AGE"], ["USERS", "GROUPS", "SERVICEACCOUNTS"]),
         ["Job"] = new("Job", "batch", true, ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         ["CronJob"] = new("CronJob", "batch", true, ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
         // Event's wide columns are interleaved; see EventRow.
@@ -86,6 +90,8 @@ public static class Columns
         ["hpa"] = "HorizontalPodAutoscaler", ["horizontalpodautoscaler"] = "HorizontalPodAutoscaler", ["horizontalpodautoscalers"] = "HorizontalPodAutoscaler",
         ["horizontalpodautoscaler.autoscaling"] = "HorizontalPodAutoscaler", ["horizontalpodautoscalers.autoscaling"] = "HorizontalPodAutoscaler",
         ["resourcequota"] = "ResourceQuota", ["resourcequotas"] = "ResourceQuota", ["quota"] = "ResourceQuota",
+        ["role"] = "Role", ["roles"] = "Role", ["clusterrole"] = "ClusterRole", ["clusterroles"] = "ClusterRole",
+        ["rolebinding"] = "RoleBinding", ["rolebindings"] = "RoleBinding", ["clusterrolebinding"] = "ClusterRoleBinding", ["clusterrolebindings"] = "ClusterRoleBinding",
         ["crd"] = "CustomResourceDefinition", ["crds"] = "CustomResourceDefinition", ["customresourcedefinition"] = "CustomResourceDefinition", ["customresourcedefinitions"] = "CustomResourceDefinition",
         ["limitrange"] = "LimitRange", ["limitranges"] = "LimitRange", ["limits"] = "LimitRange",
         ["job"] = "Job", ["jobs"] = "Job", ["job.batch"] = "Job", ["jobs.batch"] = "Job",
@@ -182,6 +188,10 @@ public static class Columns
                 "HorizontalPodAutoscaler" => HpaRow(Cast<V2HorizontalPodAutoscaler>(obj, info.Kind), nowUtc),
                 "ResourceQuota" => QuotaRow(Cast<V1ResourceQuota>(obj, info.Kind), nowUtc),
                 "CustomResourceDefinition" => new[] { Cast<V1CustomResourceDefinition>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1CustomResourceDefinition>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
+                "Role" => new[] { Cast<V1Role>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1Role>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
+                "ClusterRole" => new[] { Cast<V1ClusterRole>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1ClusterRole>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
+                "RoleBinding" => BindingRow(Cast<V1RoleBinding>(obj, info.Kind).Metadata, Cast<V1RoleBinding>(obj, info.Kind).RoleRef, Cast<V1RoleBinding>(obj, info.Kind).Subjects, wide, nowUtc),
+                "ClusterRoleBinding" => BindingRow(Cast<V1ClusterRoleBinding>(obj, info.Kind).Metadata, Cast<V1ClusterRoleBinding>(obj, info.Kind).RoleRef, Cast<V1ClusterRoleBinding>(obj, info.Kind).Subjects, wide, nowUtc),
                 "LimitRange" => new[] { Cast<V1LimitRange>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1LimitRange>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
                 "Job" => JobRow(Cast<V1Job>(obj, info.Kind), wide, nowUtc),
                 "CronJob" => CronJobRow(Cast<V1CronJob>(obj, info.Kind), wide, nowUtc),
@@ -194,6 +204,18 @@ public static class Columns
             rows.Add(cells);
         }
         return (headers, rows);
+    }
+
+    static IEnumerable<string> BindingRow(V1ObjectMeta? m, V1RoleRef? role, IList<Rbacv1Subject>? subjects, bool wide, DateTime now)
+    {
+        yield return m?.Name ?? "";
+        yield return role == null ? "" : $"{role.Kind}/{role.Name}";
+        yield return Age.Since(m?.CreationTimestamp, now);
+        if (!wide) yield break;
+        string Of(string kind) => string.Join(", ", (subjects ?? []).Where(s => s.Kind == kind).Select(s => kind == "ServiceAccount" ? $"{s.NamespaceProperty}/{s.Name}" : s.Name));
+        yield return Of("User");
+        yield return Of("Group");
+        yield return Of("ServiceAccount");
     }
 
     /// <summary>

@@ -33,8 +33,10 @@ public sealed class ClusterClient : IAsyncDisposable
     }
 
     /// <summary>Connects to the gateway at server ("host:port"), CLUSTER_SERVER, or the local one-machine cluster.</summary>
-    public static async Task<ClusterClient> ConnectAsync(string? server = null, CancellationToken ct = default, string? clusterId = null)
+    public static async Task<ClusterClient> ConnectAsync(string? server = null, CancellationToken ct = default, string? clusterId = null, string? token = null)
     {
+        // Every call carries the bearer token (CLUSTER_TOKEN by default): the silos authenticate and authorise it.
+        token ??= Environment.GetEnvironmentVariable("CLUSTER_TOKEN");
         server ??= Environment.GetEnvironmentVariable("CLUSTER_SERVER") ?? DefaultServer;
         var endpoint = ParseEndpoint(server);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -48,6 +50,12 @@ public sealed class ClusterClient : IAsyncDisposable
             c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
             // A call that finds a silo crashed but not yet declared dead is retried, not failed (see the filter).
             c.AddOutgoingGrainCallFilter<Cluster.Interfaces.Calls.RetryUndeliveredCalls>();
+            if (token != null)
+                c.AddOutgoingGrainCallFilter(async call =>
+                {
+                    Orleans.Runtime.RequestContext.Set(Cluster.Interfaces.Security.RequestIdentity.TokenKey, token);
+                    await call.Invoke();
+                });
         });
         var host = builder.Build();
         try

@@ -64,6 +64,7 @@ public static class CustomKinds
     /// <summary>Reads every CustomResourceDefinition from the cluster and registers their kinds.</summary>
     public static async Task RefreshAsync(IGrainFactory grains)
     {
+        using var _ = Security.RequestIdentityScope.Suppress(); // the cluster reads its definitions, whoever asks
         var list = await grains.GetGrain<IIndexGrain>(IndexKeys.For(Api.Kinds.CustomResourceDefinition.Kind, "")).List(new ListRequest());
         Set(list.Items.Select(j => KubernetesJson.Deserialize<V1CustomResourceDefinition>(j)));
     }

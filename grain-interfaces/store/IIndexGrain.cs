@@ -13,7 +13,9 @@ public interface IIndexGrain : IGrainWithStringKey
     Task<long> Allocate();
     Task Publish(IndexChange change);
     Task Abandon(long resourceVersion);
-    Task<ListResult> List(ListRequest request);
+    /// <summary>Interleaves: it only reads memory (no await), and the authorization filter of a call to this very
+    /// index (a user listing Roles) reads the RBAC objects through it.</summary>
+    [AlwaysInterleave] Task<ListResult> List(ListRequest request);
     /// <summary>Events after request.FromVersion, waiting up to request.MaxWait for the first one.</summary>
     [AlwaysInterleave] Task<WatchResult> Watch(WatchRequest request);
     /// <summary>Names of objects whose ownerReferences name this uid (for garbage collection and controllers).</summary>

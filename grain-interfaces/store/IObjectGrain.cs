@@ -77,6 +77,10 @@ public interface IPersistentVolumeGrain : IObjectGrain
 }
 public interface ICronJobGrain : IObjectGrain { }
 public interface ICustomResourceDefinitionGrain : IObjectGrain { }
+public interface IRoleGrain : IObjectGrain { }
+public interface IClusterRoleGrain : IObjectGrain { }
+public interface IRoleBindingGrain : IObjectGrain { }
+public interface IClusterRoleBindingGrain : IObjectGrain { }
 /// <summary>An object of a kind a CustomResourceDefinition registered.</summary>
 public interface ICustomObjectGrain : IObjectGrain { }
 
@@ -173,6 +177,10 @@ public static class ObjectGrains
         "PersistentVolume" => f.GetGrain<IPersistentVolumeGrain>(key.GrainKey),
         "CronJob" => f.GetGrain<ICronJobGrain>(key.GrainKey),
         "CustomResourceDefinition" => f.GetGrain<ICustomResourceDefinitionGrain>(key.GrainKey),
+        "Role" => f.GetGrain<IRoleGrain>(key.GrainKey),
+        "ClusterRole" => f.GetGrain<IClusterRoleGrain>(key.GrainKey),
+        "RoleBinding" => f.GetGrain<IRoleBindingGrain>(key.GrainKey),
+        "ClusterRoleBinding" => f.GetGrain<IClusterRoleBindingGrain>(key.GrainKey),
         // Any other kind is a custom one; its grain refuses to activate for a kind no definition registers.
         _ => f.GetGrain<ICustomObjectGrain>(key.GrainKey),
     };
@@ -180,9 +188,13 @@ public static class ObjectGrains
     public static IIndexGrain Index(this IGrainFactory f, string kind, string ns) => f.GetGrain<IIndexGrain>(IndexKeys.For(kind, ns));
 
     /// <summary>The names of every namespace (the cluster-wide walks of per-namespace indexes start here).</summary>
-    public static async Task<IReadOnlyList<string>> NamespaceNames(this IGrainFactory f) =>
-        (await f.Index("Namespace", "").List(new ListRequest())).Items
+    public static async Task<IReadOnlyList<string>> NamespaceNames(this IGrainFactory f)
+    {
+        // The walk over namespaces is the cluster's; what is read in each is authorised per namespace.
+        using var _ = Security.RequestIdentityScope.Suppress();
+        return (await f.Index("Namespace", "").List(new ListRequest())).Items
             .Select(j => k8s.KubernetesJson.Deserialize<k8s.Models.V1Namespace>(j).Metadata.Name).ToList();
+    }
 
     /// <summary>Every pod bound to a node, in every namespace, as (namespace, JSON).</summary>
     public static async Task<IReadOnlyList<(string Namespace, string Json)>> PodsOnNode(this IGrainFactory f, string node)

@@ -32,10 +32,43 @@ public sealed class Validator
             case V1PersistentVolumeClaim pvc: v.Claim(pvc); break;
             case V1Job j: if (j.Spec == null) v.Required("spec"); else v.JobSpec(j.Spec, "spec"); break;
             case V1CronJob cj: v.CronJob(cj); break;
+            case V1RoleBinding rb: v.RoleRef(rb.RoleRef, namespaced: true); v.Subjects(rb.Subjects); break;
+            case V1ClusterRoleBinding crb: v.RoleRef(crb.RoleRef, namespaced: false); v.Subjects(crb.Subjects); break;
+            case V1Role r: v.Rules(r.Rules); break;
+            case V1ClusterRole cr: v.Rules(cr.Rules); break;
             case V1CustomResourceDefinition crd: v._errors.AddRange(CustomResources.CustomResourceAdmission.ValidateDefinition(crd)); break;
             case CustomObject co: v._errors.AddRange(CustomResources.CustomResourceAdmission.Validate(co)); break;
         }
         return v._errors;
+    }
+
+    void RoleRef(V1RoleRef? r, bool namespaced)
+    {
+        if (r == null) { Required("roleRef"); return; }
+        if (string.IsNullOrEmpty(r.Name)) Required("roleRef.name");
+        if (r.Kind is not ("ClusterRole" or "Role") || (!namespaced && r.Kind == "Role"))
+            NotSupported("roleRef.kind", r.Kind, namespaced ? ["ClusterRole", "Role"] : ["ClusterRole"]);
+        if (r.ApiGroup != "rbac.authorization.k8s.io") NotSupported("roleRef.apiGroup", r.ApiGroup, ["rbac.authorization.k8s.io"]);
+    }
+
+    void Subjects(IList<Rbacv1Subject>? subjects)
+    {
+        for (var i = 0; i < (subjects?.Count ?? 0); i++)
+        {
+            var s = subjects![i];
+            if (string.IsNullOrEmpty(s.Name)) Required($"subjects[{i}].name");
+            if (s.Kind is not ("User" or "Group" or "ServiceAccount")) NotSupported($"subjects[{i}].kind", s.Kind, ["ServiceAccount", "User", "Group"]);
+        }
+    }
+
+    void Rules(IList<V1PolicyRule>? rules)
+    {
+        for (var i = 0; i < (rules?.Count ?? 0); i++)
+        {
+            var r = rules![i];
+            if (r.Verbs is not { Count: > 0 }) Required($"rules[{i}].verbs");
+            if ((r.NonResourceURLs?.Count ?? 0) == 0 && (r.Resources?.Count ?? 0) == 0) Required($"rules[{i}].resources");
+        }
     }
 
     void Required(string field) => _errors.Add(new("FieldValueRequired", "Required value", field));
@@ -55,6 +88,9 @@ public sealed class Validator
             {
                 "Namespace" => Names.Dns1123Label(m.Name),
                 "Service" => Names.Dns1035Label(m.Name),
+                // RBAC objects take any path segment ("system:basic-user"), as in Kubernetes.
+                "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding" =>
+                    m.Name is "." or ".." ? $"may not be '{m.Name}'" : m.Name.Contains('/') || m.Name.Contains('%') ? "may not contain '/' or '%'" : null,
                 _ => Names.Dns1123Subdomain(m.Name),
             };
             if (err != null) Invalid("metadata.name", m.Name, err);

@@ -14,7 +14,7 @@ namespace Cluster.Grains.Store;
 /// persistence, index publication, finalizers and deletion. Kinds with a controller override
 /// <see cref="ReconcileAsync"/>; a change schedules it at once and a reminder re-runs it as a safety net.
 /// </summary>
-public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T : class, IKubernetesObject<V1ObjectMeta>
+public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Security.IExistence where T : class, IKubernetesObject<V1ObjectMeta>
 {
     public const string StorageName = "objects";
     const string ReminderName = "reconcile";
@@ -72,6 +72,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable where T 
     protected virtual void OnCurrentChanged(T? before, T? after) { }
 
     protected IIndexGrain Index => GrainFactory.Index(Kind.Kind, Key.Namespace);
+    public bool Exists => Current != null;
 
     public Task<ApiResult> Get() =>
         Task.FromResult(CurrentJson == null ? ApiResult.NotFound(Kind, Key.Name) : ApiResult.Success(CurrentJson) with { TraceParent = _lastWriteTrace });

@@ -5,8 +5,8 @@ namespace Cluster.Silo.Api;
 
 /// <summary>
 /// The audit log: one line per mutating API request (who, what, when, result) in Kubernetes' audit.k8s.io/v1 Event
-/// format at level Metadata, in DATA/audit/audit.log, rotated at 10 MiB keeping 5 old files. Until authentication
-/// exists (issue 8) every user is system:anonymous; the source address and user agent say who called.
+/// format at level Metadata, in DATA/audit/audit.log, rotated at 10 MiB keeping 5 old files. The user is the one the
+/// request authenticated as (system:anonymous when it did not, system:admin in the insecure local mode).
 /// </summary>
 public sealed class AuditLog(SiloSettings settings, ILogger<AuditLog> logger)
 {
@@ -30,7 +30,11 @@ public sealed class AuditLog(SiloSettings settings, ILogger<AuditLog> logger)
             ["kind"] = "Event", ["apiVersion"] = "audit.k8s.io/v1", ["level"] = "Metadata",
             ["auditID"] = Guid.NewGuid().ToString(), ["stage"] = "ResponseComplete",
             ["requestURI"] = r.Path.Value + r.QueryString.Value, ["verb"] = verb,
-            ["user"] = new JsonObject { ["username"] = "system:anonymous", ["groups"] = new JsonArray("system:unauthenticated") },
+            ["user"] = new JsonObject
+            {
+                ["username"] = Security.ApiAuthentication.User(c).Name,
+                ["groups"] = new JsonArray(Security.ApiAuthentication.User(c).Groups.Select(g => (JsonNode)g).ToArray()),
+            },
             ["sourceIPs"] = new JsonArray(c.Connection.RemoteIpAddress?.ToString() ?? ""),
             ["userAgent"] = r.Headers.UserAgent.ToString(),
             ["objectRef"] = path == null ? null : new JsonObject

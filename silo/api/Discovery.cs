@@ -34,6 +34,7 @@ public static class Discovery
 
     static JsonArray Subresources(KindInfo k)
     {
+        if (k == Kinds.SelfSubjectAccessReview || k.Group == "rbac.authorization.k8s.io") return [];
         if (k.IsCustom)
             return CustomKinds.Get(k.Kind)?.StatusSubresource == true ? [Sub("status", k.Group, k.Version, k.Kind, ["get", "patch", "update"])] : [];
         var subs = new JsonArray { Sub("status", k.Group, k.Version, k.Kind, ["get", "patch", "update"]) };
@@ -69,7 +70,7 @@ public static class Discovery
                     ["responseKind"] = new JsonObject { ["group"] = k.Group, ["version"] = k.Version, ["kind"] = k.Kind },
                     ["scope"] = k.Namespaced ? "Namespaced" : "Cluster",
                     ["singularResource"] = k.Singular,
-                    ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode)v).ToArray()),
+                    ["verbs"] = VerbsOf(k),
                     ["shortNames"] = new JsonArray(k.ShortNames.Select(s => (JsonNode)s).ToArray()),
                     ["categories"] = Categories(k),
                     ["subresources"] = Subresources(k),
@@ -80,6 +81,9 @@ public static class Discovery
         }
         return new JsonObject { ["kind"] = "APIGroupDiscoveryList", ["apiVersion"] = "apidiscovery.k8s.io/v2", ["metadata"] = new JsonObject(), ["items"] = items }.ToJsonString();
     }
+
+    static JsonArray VerbsOf(KindInfo k) =>
+        new((k == Kinds.SelfSubjectAccessReview ? ["create"] : Verbs).Select(v => (JsonNode)v).ToArray());
 
     static JsonArray? Categories(KindInfo k) =>
         k.IsCustom ? CustomKinds.Get(k.Kind)?.Categories is { Length: > 0 } c ? new JsonArray(c.Select(x => (JsonNode)x).ToArray()) : null
@@ -108,7 +112,7 @@ public static class Discovery
             resources.Add(new JsonObject
             {
                 ["name"] = k.Plural, ["singularName"] = k.Singular, ["namespaced"] = k.Namespaced, ["kind"] = k.Kind,
-                ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode)v).ToArray()),
+                ["verbs"] = VerbsOf(k),
                 ["shortNames"] = new JsonArray(k.ShortNames.Select(s => (JsonNode)s).ToArray()),
             });
             foreach (var sub in Subresources(k).OfType<JsonObject>())

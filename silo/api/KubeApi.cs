@@ -16,7 +16,7 @@ namespace Cluster.Silo.Api;
 /// to the same object and index grains the SDK uses, so admission (decode, default, validate) has one implementation.
 /// This class is the protocol: paths, verbs, content types, Status errors, Tables, watch streams and patches.
 /// </summary>
-public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
+public sealed class KubeApi(IGrainFactory grains, Cluster.Grains.Security.Authorizer authorizer, ILogger<KubeApi> logger)
 {
     const int MaxBodyBytes = 3 * 1024 * 1024;
     static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
@@ -80,6 +80,8 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
         span?.SetTag("k8s.object.name", path.Name);
         try
         {
+            if (path.Kind == Kinds.SelfSubjectAccessReview)
+                return c.Request.Method == "POST" && path.Name == null ? await AccessReview(c) : StatusResult(new ApiResult(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null));
             return (c.Request.Method, path.Name, path.Subresource) switch
             {
                 ("GET", null, _) when IsWatch(c) => await Watch(c, path),
@@ -101,6 +103,10 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             };
         }
         catch (BadBody e) { return StatusResult(e.Result, path.Kind, path.Name); }
+        catch (Cluster.Interfaces.Security.AccessDeniedException e)
+        {
+            return StatusResult(new ApiResult(e.Code, e.Code == 401 ? "Unauthorized" : "Forbidden", e.Message, null), e.Code == 403 ? path.Kind : null, path.Name);
+        }
         catch (Orleans.Runtime.OrleansException e)
         {
             logger.LogWarning(e, "{Method} {Path} failed in the cluster", c.Request.Method, c.Request.Path);
@@ -517,6 +523,28 @@ public sealed class KubeApi(IGrainFactory grains, ILogger<KubeApi> logger)
             if (r.Ok) deleted.Add(r.Json!);
         }
         return Json(ListJson(p.Kind, deleted, rv.ToString(), null, null));
+    }
+
+    // ------------------------------------------------------------------ access reviews
+
+    /// <summary>SelfSubjectAccessReview (kubectl auth can-i): may the requester do this? Decided by the same authorizer.</summary>
+    async Task<IResult> AccessReview(HttpContext c)
+    {
+        var review = ParseObject(await ReadBody(c));
+        var ra = review["spec"]?["resourceAttributes"] as JsonObject;
+        var nra = review["spec"]?["nonResourceAttributes"] as JsonObject;
+        if (ra == null && nra == null)
+            return StatusResult(ApiResult.Invalid(Kinds.SelfSubjectAccessReview, "", [new("FieldValueRequired", "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified", "spec.resourceAttributes")]));
+        string? S(JsonObject? o, string f) => o?[f] is JsonValue v && v.TryGetValue<string>(out var x) && x.Length > 0 ? x : null;
+        var attrs = ra != null
+            ? new Cluster.Grains.Security.RequestAttributes(S(ra, "verb") ?? "", S(ra, "group") ?? "", S(ra, "resource") ?? "", S(ra, "subresource"), S(ra, "namespace"), S(ra, "name"))
+            : new Cluster.Grains.Security.RequestAttributes(S(nra, "verb") ?? "", "", "", null, null, null, S(nra, "path") ?? "/");
+        var (allowed, reason) = await authorizer.AuthorizeAsync(Cluster.Silo.Security.ApiAuthentication.User(c), attrs);
+        review["apiVersion"] = "authorization.k8s.io/v1";
+        review["kind"] = "SelfSubjectAccessReview";
+        review["metadata"] = new JsonObject { ["creationTimestamp"] = null };
+        review["status"] = new JsonObject { ["allowed"] = allowed, ["reason"] = allowed ? reason : null };
+        return Json(review.ToJsonString(), 201);
     }
 
     // ------------------------------------------------------------------ subresources

@@ -10,7 +10,7 @@ namespace Cluster.Silo.Hosting;
 /// On start: the built-in namespaces exist, and every controller is poked once so that work interrupted by a
 /// crash or a stop resumes at once (reminders re-run it too, but only at their next tick).
 /// </summary>
-public sealed class Bootstrap(IGrainFactory grains, ILogger<Bootstrap> logger) : IHostedService
+public sealed class Bootstrap(IGrainFactory grains, SiloSettings settings, Cluster.Grains.Security.TokenAuthenticator tokens, ILogger<Bootstrap> logger) : IHostedService
 {
     public static readonly string[] BuiltInNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -32,6 +32,14 @@ public sealed class Bootstrap(IGrainFactory grains, ILogger<Bootstrap> logger) :
         };
         var scResult = await grains.For(new ObjectKey("StorageClass", "", "local")).Create(Objects.ToJson(sc), WriteOptions.Default);
         if (!scResult.Ok && scResult.Reason != "AlreadyExists") logger.LogWarning("creating the default StorageClass failed: {Message}", scResult.Message);
+        // RBAC defaults: cluster-admin for system:masters, admin/edit/view to bind, basic-user for everyone signed in.
+        foreach (var o in Cluster.Grains.Security.BootstrapPolicy.ClusterRoles.Cast<k8s.IKubernetesObject<V1ObjectMeta>>()
+                     .Concat(Cluster.Grains.Security.BootstrapPolicy.ClusterRoleBindings))
+        {
+            var r = await grains.For(new ObjectKey(o.Kind, "", o.Metadata.Name)).Create(Objects.ToJson(o), WriteOptions.Default);
+            if (!r.Ok && r.Reason != "AlreadyExists") logger.LogWarning("creating {Kind} {Name} failed: {Message}", o.Kind, o.Metadata.Name, r.Message);
+        }
+        WriteAdminToken();
         var namespaces = await grains.NamespaceNames();
         var poked = 0;
         foreach (var ns in namespaces)
@@ -39,6 +47,28 @@ public sealed class Bootstrap(IGrainFactory grains, ILogger<Bootstrap> logger) :
                 poked += await grains.Index(kind, ns).ReconcileAll();
         await grains.GetGrain<IGarbageCollectorGrain>(0).Sweep();
         logger.LogInformation("bootstrap done: {Count} controllers resumed", poked);
+    }
+
+    /// <summary>
+    /// The first credentials: a token for the cluster admin (group system:masters) in DATA/admin.token, readable by
+    /// this machine's owner only, as kubeadm leaves admin.conf on the control-plane machine. `cluster config
+    /// kubeconfig` writes a kubeconfig from it.
+    /// </summary>
+    void WriteAdminToken()
+    {
+        var file = Path.Combine(settings.ResolvedDataDir, "admin.token");
+        if (!(File.Exists(file) && tokens.Authenticate(File.ReadAllText(file).Trim()) != null))
+        {
+            WritePrivate(file, tokens.Issue(new Cluster.Interfaces.Security.UserInfo("cluster-admin", null, [Cluster.Interfaces.Security.UserInfo.Masters])) + "\n");
+            logger.LogInformation("wrote the cluster admin's token to {File}", file);
+        }
+        WritePrivate(Path.Combine(settings.ResolvedDataDir, "admin.kubeconfig"), Cluster.Silo.Security.AdminKubeconfig.Render(settings, File.ReadAllText(file).Trim()));
+    }
+
+    static void WritePrivate(string file, string text)
+    {
+        File.WriteAllText(file, text);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

@@ -33,6 +33,15 @@ public sealed class SiloSettings
     /// <summary>A file holding the key ring (default, one machine: DATA/encryption-keys, made on first start).</summary>
     public string? EncryptionKeyFile { get; set; }
 
+    /// <summary>Plain HTTP on a loopback API address, and requests and gateway clients without credentials act as the
+    /// cluster admin (Kubernetes' old insecure port): for development and tests on one machine.</summary>
+    public bool InsecureLocal { get; set; }
+    /// <summary>A serving certificate and its key (PEM) to use instead of one the cluster CA signs.</summary>
+    public string? TlsCertFile { get; set; }
+    public string? TlsPrivateKeyFile { get; set; }
+    /// <summary>Static bearer tokens: Kubernetes' token file (token,user,uid,"group1,group2" per line).</summary>
+    public string? TokenAuthFile { get; set; }
+
     /// <summary>Operator assemblies to host: paths of .dll files holding controller grains for custom kinds, comma-separated.</summary>
     public string? Controllers { get; set; }
 
@@ -40,6 +49,9 @@ public sealed class SiloSettings
         (Controllers ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath);
 
     public string ResolvedDataDir => DataDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster", NodeName);
+
+    /// <summary>Switches that take no value.</summary>
+    public static readonly string[] Flags = ["--insecure-local"];
 
     /// <summary>Command-line switches and the settings they set.</summary>
     public static readonly Dictionary<string, string> Switches = new()
@@ -52,6 +64,8 @@ public sealed class SiloSettings
         ["--rate-limit"] = "Cluster:RateLimit",
         ["--encryption-keys"] = "Cluster:EncryptionKeys", ["--encryption-key-file"] = "Cluster:EncryptionKeyFile",
         ["--controllers"] = "Cluster:Controllers",
+        ["--insecure-local"] = "Cluster:InsecureLocal", ["--token-auth-file"] = "Cluster:TokenAuthFile",
+        ["--tls-cert-file"] = "Cluster:TlsCertFile", ["--tls-private-key-file"] = "Cluster:TlsPrivateKeyFile",
     };
 
     /// <summary>Problems with the settings, each a sentence naming the option.</summary>
@@ -75,6 +89,17 @@ public sealed class SiloSettings
             if (keyError != null) yield return "--encryption-keys: " + keyError;
         }
         if (EncryptionKeyFile != null && !File.Exists(EncryptionKeyFile)) yield return $"--encryption-key-file: {EncryptionKeyFile} does not exist";
+        if (InsecureLocal && !System.Net.IPAddress.TryParse(ApiAddress, out var a) | (a != null && !System.Net.IPAddress.IsLoopback(a)))
+            yield return $"--insecure-local serves the API without authentication, so only on a loopback --api-address (not {ApiAddress})";
+        if ((TlsCertFile == null) != (TlsPrivateKeyFile == null)) yield return "--tls-cert-file and --tls-private-key-file go together";
+        foreach (var f in new[] { TlsCertFile, TlsPrivateKeyFile }.OfType<string>())
+            if (!File.Exists(f)) yield return $"{f} does not exist";
+        if (TokenAuthFile != null)
+        {
+            string? tokenError = null;
+            try { Grains.Security.TokenAuthenticator.ReadTokenFile(TokenAuthFile); } catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { tokenError = e.Message; }
+            if (tokenError != null) yield return "--token-auth-file: " + tokenError;
+        }
         foreach (var dll in ControllerAssemblies)
             if (!File.Exists(dll)) yield return $"--controllers: {dll} does not exist (build the operator first, e.g. dotnet build examples/website-operator)";
     }

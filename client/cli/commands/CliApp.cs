@@ -9,6 +9,7 @@ public static class CliApp
 {
     public static readonly Option<string?> Server = new("--server", "-s") { Description = "the cluster's gateway, host:port (default CLUSTER_SERVER or 127.0.0.1:30000)", Recursive = true };
     public static readonly Option<string?> Namespace = new("--namespace", "-n") { Description = "the namespace (default: default)", Recursive = true };
+    public static readonly Option<string?> Token = new("--token") { Description = "bearer token (default CLUSTER_TOKEN, else this machine's cluster admin token ~/.cluster/*/admin.token when readable)", Recursive = true };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -16,11 +17,13 @@ public static class CliApp
         var root = new RootCommand("cluster: drive a Cluster with Kubernetes objects");
         root.Add(Server);
         root.Add(Namespace);
+        root.Add(Token);
         foreach (var c in new[]
                  {
                      ApplyCommands.Apply(ctx), ApplyCommands.Create(ctx), GetCommand.Build(ctx), DescribeCommand.Build(ctx),
                      DeleteCommand.Build(ctx), ScaleCommand.Build(ctx), RolloutCommand.Build(ctx), LogsCommand.Build(ctx),
                      NodeCommands.Cordon(ctx, true), NodeCommands.Cordon(ctx, false), NodeCommands.Drain(ctx),
+                     ConfigCommand.Build(ctx),
                  })
             root.Add(c);
         var parsed = root.Parse(args);
@@ -31,6 +34,8 @@ public static class CliApp
         }
         try { return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr }); }
         catch (ClusterApiException e) { stderr.WriteLine(ServerError(e.Result)); return 1; }
+        catch (Cluster.Interfaces.Security.AccessDeniedException e)
+        { stderr.WriteLine(ServerError(new ApiResult(e.Code, e.Code == 401 ? "Unauthorized" : "Forbidden", e.Message, null))); return 1; }
         catch (Exception e) when (e is ClusterConnectionException or ManifestException or CliException)
         { stderr.WriteLine(e.Message.StartsWith("error") ? e.Message : "error: " + e.Message); return 1; }
         catch (OperationCanceledException) { return 130; }
@@ -51,7 +56,19 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr) : IAsyncDis
     public TextWriter Err { get; } = stderr;
     ClusterClient? _client;
 
-    public async Task<ClusterClient> Client(ParseResult p) => _client ??= await ClusterClient.ConnectAsync(p.GetValue(CliApp.Server));
+    public async Task<ClusterClient> Client(ParseResult p) =>
+        _client ??= await ClusterClient.ConnectAsync(p.GetValue(CliApp.Server), token: p.GetValue(CliApp.Token) ?? Environment.GetEnvironmentVariable("CLUSTER_TOKEN") ?? LocalAdminToken());
+
+    /// <summary>The admin token a silo on this machine wrote (~/.cluster/NODE/admin.token), if one is readable.</summary>
+    public static string? LocalAdminToken()
+    {
+        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster");
+        if (!Directory.Exists(root)) return null;
+        var own = Path.Combine(root, Environment.MachineName.ToLowerInvariant(), "admin.token");
+        var file = File.Exists(own) ? own : Directory.GetDirectories(root).Select(d => Path.Combine(d, "admin.token")).Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+        try { return file != null ? File.ReadAllText(file).Trim() : null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
     public static string Ns(ParseResult p) => p.GetValue(CliApp.Namespace) ?? "default";
 
     public async ValueTask DisposeAsync() { if (_client != null) await _client.DisposeAsync(); }

@@ -410,6 +410,29 @@ internal static class KubeProtoSchema
     static readonly PMessage ReplicaSet = new("apps.v1.ReplicaSet", M(1, "metadata", ObjectMeta), M(2, "spec", ReplicaSetSpec));
     // Not decoded: 3 status (server-owned).
 
+    // ================================================================ k8s.io/api rbac/v1 (kubectl create role|clusterrole|rolebinding|clusterrolebinding)
+
+    static readonly PMessage PolicyRule = new("rbac.v1.PolicyRule",
+        SL(1, "verbs"), SL(2, "apiGroups"), SL(3, "resources"), SL(4, "resourceNames"), SL(5, "nonResourceURLs"));
+    static readonly PMessage Role = new("rbac.v1.Role", M(1, "metadata", ObjectMeta), ML(2, "rules", PolicyRule));
+    static readonly PMessage ClusterRole = new("rbac.v1.ClusterRole", M(1, "metadata", ObjectMeta), ML(2, "rules", PolicyRule));
+    // Not decoded: ClusterRole 3 aggregationRule (aggregation is not served here).
+    static readonly PMessage Subject = new("rbac.v1.Subject", S(1, "kind"), S(2, "apiGroup"), S(3, "name"), S(4, "namespace"));
+    static readonly PMessage RoleRef = new("rbac.v1.RoleRef", S(1, "apiGroup"), S(2, "kind"), S(3, "name"));
+    static readonly PMessage RoleBinding = new("rbac.v1.RoleBinding", M(1, "metadata", ObjectMeta), ML(2, "subjects", Subject), M(3, "roleRef", RoleRef));
+    static readonly PMessage ClusterRoleBinding = new("rbac.v1.ClusterRoleBinding", M(1, "metadata", ObjectMeta), ML(2, "subjects", Subject), M(3, "roleRef", RoleRef));
+
+    // ================================================================ k8s.io/api authorization/v1 (kubectl auth can-i)
+
+    static readonly PMessage ResourceAttributes = new("authorization.v1.ResourceAttributes",
+        S(1, "namespace"), S(2, "verb"), S(3, "group"), S(4, "version"), S(5, "resource"), S(6, "subresource"), S(7, "name"));
+    // Not decoded: 8 fieldSelector, 9 labelSelector (kubectl 1.32 sends neither).
+    static readonly PMessage NonResourceAttributes = new("authorization.v1.NonResourceAttributes", S(1, "path"), S(2, "verb"));
+    static readonly PMessage SelfSubjectAccessReviewSpec = new("authorization.v1.SelfSubjectAccessReviewSpec",
+        MP(1, "resourceAttributes", ResourceAttributes), MP(2, "nonResourceAttributes", NonResourceAttributes));
+    static readonly PMessage SelfSubjectAccessReview = new("authorization.v1.SelfSubjectAccessReview",
+        M(1, "metadata", ObjectMeta), M(2, "spec", SelfSubjectAccessReviewSpec));
+
     // ================================================================ top-level kinds
 
     /// <summary>The top-level kinds, keyed by "apiVersion/kind" as found in the envelope's TypeMeta.</summary>
@@ -424,5 +447,10 @@ internal static class KubeProtoSchema
             [("v1", "Pod")] = Pod,
             [("apps/v1", "Deployment")] = Deployment,
             [("apps/v1", "ReplicaSet")] = ReplicaSet,
+            [("authorization.k8s.io/v1", "SelfSubjectAccessReview")] = SelfSubjectAccessReview,
+            [("rbac.authorization.k8s.io/v1", "Role")] = Role,
+            [("rbac.authorization.k8s.io/v1", "ClusterRole")] = ClusterRole,
+            [("rbac.authorization.k8s.io/v1", "RoleBinding")] = RoleBinding,
+            [("rbac.authorization.k8s.io/v1", "ClusterRoleBinding")] = ClusterRoleBinding,
         };
 }

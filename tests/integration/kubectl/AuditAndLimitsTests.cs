@@ -30,7 +30,7 @@ public sealed class AuditAndLimitsTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.All(events, e =>
         {
             Assert.Equal("audit.k8s.io/v1", (string?)e["apiVersion"]);
-            Assert.Equal("system:anonymous", (string?)e["user"]!["username"]);
+            Assert.Equal("system:admin", (string?)e["user"]!["username"]); // the insecure local mode's user
             Assert.Equal("127.0.0.1", (string?)e["sourceIPs"]![0]);
             Assert.StartsWith("kubectl/", (string?)e["userAgent"]);
             Assert.Equal("default", (string?)e["objectRef"]!["namespace"]);

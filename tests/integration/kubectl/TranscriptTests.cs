@@ -5,13 +5,27 @@ using Xunit.Abstractions;
 
 namespace Cluster.Tests.Integration.Kubectl;
 
-/// <summary>The brief's section-4 transcript with the real kubectl, default validation, on the real Docker Engine.</summary>
+/// <summary>
+/// The brief's section-4 transcript with the real kubectl, default validation, on the real Docker Engine, against a
+/// secure silo: over TLS verified against the cluster CA, with the kubeconfig `cluster config kubeconfig` writes.
+/// </summary>
 [Collection("docker")]
 public sealed class TranscriptTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    readonly SiloProcess _silo = new("kubectl-" + Guid.NewGuid().ToString("N")[..6]);
+    readonly SiloProcess _silo = new("kubectl-" + Guid.NewGuid().ToString("N")[..6]) { Secure = true };
     Support.Kubectl _k = null!;
-    public async Task InitializeAsync() { await _silo.StartAsync(); _k = new Support.Kubectl(_silo.ApiPort); }
+    public async Task InitializeAsync()
+    {
+        await _silo.StartAsync();
+        var file = Path.Combine(_silo.DataDir, "kubectl.kubeconfig");
+        var r = await CliRunner.RunAsync(_silo.Gateway, "config", "kubeconfig", "--data-dir", _silo.DataDir, "--kubeconfig", file);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var config = await File.ReadAllTextAsync(file);
+        Assert.Contains($"server: https://127.0.0.1:{_silo.ApiPort}", config);
+        Assert.Contains("certificate-authority-data: ", config);
+        Assert.DoesNotContain("insecure-skip-tls-verify", config);
+        _k = new Support.Kubectl(file);
+    }
     public async Task DisposeAsync() { _k.Dispose(); output.WriteLine(_silo.Log); await _silo.DisposeAsync(); }
     static string Example(string f) => Path.Combine(RepoPaths.Shared, "examples", f);
 

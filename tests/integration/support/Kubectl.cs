@@ -31,6 +31,13 @@ public sealed class Kubectl : IDisposable
             """);
     }
 
+    /// <summary>kubectl with a copy of the given kubeconfig (a secure silo's admin kubeconfig, a user's).</summary>
+    public Kubectl(string kubeconfig)
+    {
+        KubeConfig = Path.Combine(_home, "config");
+        File.Copy(kubeconfig, KubeConfig);
+    }
+
     public static bool Available => File.Exists("/usr/bin/kubectl");
 
     public async Task<CliRunner.Result> RunAsync(params string[] args) => await RunAsync(TimeSpan.FromSeconds(120), args);

@@ -24,6 +24,17 @@ public sealed class SiloProcess : IAsyncDisposable
     Process? _process;
     readonly List<string> _log = [];
 
+    /// <summary>
+    /// A secure silo (TLS on the API, credentials required), as a real deployment runs. By default test silos run
+    /// with --insecure-local (plain HTTP on loopback; no credentials means the admin): most tests exercise other things.
+    /// </summary>
+    public bool Secure { get; init; }
+    public string Scheme => Secure ? "https" : "http";
+    public string ApiUrl => $"{Scheme}://127.0.0.1:{ApiPort}";
+    /// <summary>The admin kubeconfig the silo writes at start (a secure silo's carries the CA and the admin token).</summary>
+    public string AdminKubeconfig => Path.Combine(DataDir, "admin.kubeconfig");
+    public string AdminToken => File.ReadAllText(Path.Combine(DataDir, "admin.token")).Trim();
+
     public SiloProcess(string nodeName, params string[] extraArgs)
     {
         NodeName = nodeName;
@@ -54,7 +65,7 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (var a in new[] { SiloDll, "--node-name", NodeName, "--data-dir", DataDir, "--api-port", ApiPort.ToString(),
-                     "--gateway-port", GatewayPort.ToString(), "--silo-port", SiloPort.ToString(), "--ingress-port", IngressPort.ToString(), "--heartbeat-seconds", "2" }.Concat(_extraArgs))
+                     "--gateway-port", GatewayPort.ToString(), "--silo-port", SiloPort.ToString(), "--ingress-port", IngressPort.ToString(), "--heartbeat-seconds", "2" }.Concat(Secure ? [] : ["--insecure-local"]).Concat(_extraArgs))
             psi.ArgumentList.Add(a);
         foreach (var (k, v) in Environment) psi.Environment[k] = v;
         _process = Process.Start(psi)!;
@@ -62,14 +73,15 @@ public sealed class SiloProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_log) _log.Add(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        // Readiness only: the certificate is checked by the tests that are about it.
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"silo {NodeName} exited with {_process.ExitCode}:\n{Log}");
             try
             {
-                var r = await http.GetAsync($"http://127.0.0.1:{ApiPort}/readyz");
+                var r = await http.GetAsync($"{ApiUrl}/readyz");
                 if (r.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }

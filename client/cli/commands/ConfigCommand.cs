@@ -1,0 +1,47 @@
+using System.CommandLine;
+
+namespace Cluster.Cli.Commands;
+
+/// <summary>
+/// `cluster config kubeconfig`: the cluster admin's kubeconfig for kubectl (the API's https address, the cluster
+/// CA to verify it, the admin token), read from the data directory of a silo on this machine, where the silo
+/// writes it at start (DATA/admin.kubeconfig, readable by its owner only).
+/// </summary>
+public static class ConfigCommand
+{
+    public static Command Build(CliContext ctx)
+    {
+        var dataDir = new Option<string?>("--data-dir") { Description = "the silo's data directory (default: the one under ~/.cluster)" };
+        var output = new Option<string?>("--kubeconfig") { Description = "write it to this file (mode 0600) instead of printing it" };
+        var kubeconfig = new Command("kubeconfig", "print a kubeconfig for kubectl (TLS verified against the cluster CA, the admin's token)") { dataDir, output };
+        kubeconfig.SetAction(async (p, ct) =>
+        {
+            var file = FindAdminKubeconfig(p.GetValue(dataDir));
+            var text = await File.ReadAllTextAsync(file, ct);
+            if (p.GetValue(output) is { } target)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+                await File.WriteAllTextAsync(target, text, ct);
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                ctx.Out.WriteLine($"wrote {target}; use it with: kubectl --kubeconfig {target} get nodes");
+            }
+            else ctx.Out.Write(text);
+            return 0;
+        });
+        return new Command("config", "client configuration") { kubeconfig };
+    }
+
+    static string FindAdminKubeconfig(string? dataDir)
+    {
+        if (dataDir != null)
+        {
+            var f = Path.Combine(dataDir, "admin.kubeconfig");
+            return File.Exists(f) ? f : throw new CliException($"error: {f} does not exist: is --data-dir the data directory of a silo that has started?");
+        }
+        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster");
+        var found = Directory.Exists(root)
+            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "admin.kubeconfig")).Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            : null;
+        return found ?? throw new CliException($"error: no silo data directory with an admin.kubeconfig under {root}: start a silo (dotnet run --project silo) or give --data-dir");
+    }
+}

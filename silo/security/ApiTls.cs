@@ -1,0 +1,139 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Cluster.Silo.Hosting;
+using StackExchange.Redis;
+
+namespace Cluster.Silo.Security;
+
+/// <summary>
+/// TLS on the API port. A cluster CA (ECDSA P-256, ten years) is made on first start and kept where every silo of
+/// the cluster finds the same one: DATA/pki on one machine, the store with Redis (the first silo sets it). Each
+/// silo signs its own serving certificate with it at start (its API address, loopback, localhost and its node
+/// name). Certificates given with --tls-cert-file/--tls-private-key-file are used instead. Client certificates the
+/// CA signed authenticate their holder (CN the user, O the groups), as Kubernetes' x509 authenticator does.
+/// </summary>
+public sealed class ApiTls
+{
+    public X509Certificate2 ServingCertificate { get; }
+    public X509Certificate2? Ca { get; }
+    ECDsa? _caKey;
+
+    public static bool Enabled(SiloSettings s) => !s.InsecureLocal;
+    public static string PkiDir(SiloSettings s) => Path.Combine(s.ResolvedDataDir, "pki");
+    public static string CaPath(SiloSettings s) => Path.Combine(PkiDir(s), "ca.crt");
+
+    ApiTls(X509Certificate2 serving, X509Certificate2? ca, ECDsa? caKey) { ServingCertificate = serving; Ca = ca; _caKey = caKey; }
+
+    public static ApiTls Load(SiloSettings s)
+    {
+        Directory.CreateDirectory(PkiDir(s));
+        if (s.TlsCertFile != null && s.TlsPrivateKeyFile != null)
+        {
+            var given = X509Certificate2.CreateFromPemFile(s.TlsCertFile, s.TlsPrivateKeyFile);
+            return new ApiTls(Exportable(given), LoadCa(s).Cert, null);
+        }
+        var (ca, caKey) = LoadCa(s);
+        var serving = Issue(ca, caKey!, $"cluster-apiserver-{s.NodeName}", [], server: true, SubjectNames(s));
+        File.WriteAllText(CaPath(s), ca.ExportCertificatePem() + "\n");
+        return new ApiTls(serving, ca, caKey);
+    }
+
+    /// <summary>Signs a client certificate for a user (CN) and groups (O): what `cluster config kubeconfig --user` hands out.</summary>
+    public X509Certificate2 IssueClient(string user, IReadOnlyList<string> groups) =>
+        Issue(Ca ?? throw new InvalidOperationException("no cluster CA"), _caKey ?? throw new InvalidOperationException("the cluster CA's key is not on this silo"), user, groups, server: false, null);
+
+    /// <summary>The user a client certificate names, when the cluster CA signed it and it is valid now.</summary>
+    public (string User, IReadOnlyList<string> Groups)? Authenticate(X509Certificate2 cert)
+    {
+        if (Ca == null) return null;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2")); // client authentication
+        if (!chain.Build(cert)) return null;
+        var user = cert.GetNameInfo(X509NameType.SimpleName, false);
+        var groups = cert.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Where(r => r.GetSingleElementType().Value == "2.5.4.10").Select(r => r.GetSingleElementValue() ?? "").Where(g => g.Length > 0).ToList();
+        return string.IsNullOrEmpty(user) ? null : (user, groups);
+    }
+
+    static (X509Certificate2 Cert, ECDsa? Key) LoadCa(SiloSettings s)
+    {
+        string certPem, keyPem;
+        var fresh = NewCa();
+        if (s.Redis is { } redis)
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false;
+            using var mux = ConnectionMultiplexer.Connect(options);
+            var db = mux.GetDatabase();
+            var key = $"cluster:{s.ClusterId}:pki:ca";
+            db.StringSet(key, fresh.Cert + "\n" + fresh.Key, when: When.NotExists);
+            var both = (string?)db.StringGet(key) ?? throw new InvalidOperationException($"could not read {key} from Redis");
+            var split = both.IndexOf("-----BEGIN PRIVATE KEY-----", StringComparison.Ordinal);
+            certPem = both[..split]; keyPem = both[split..];
+        }
+        else
+        {
+            var certFile = CaPath(s);
+            var keyFile = Path.Combine(PkiDir(s), "ca.key");
+            if (!File.Exists(keyFile))
+            {
+                File.WriteAllText(keyFile, fresh.Key);
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                File.WriteAllText(certFile, fresh.Cert);
+            }
+            certPem = File.ReadAllText(certFile); keyPem = File.ReadAllText(keyFile);
+        }
+        var key2 = ECDsa.Create();
+        key2.ImportFromPem(keyPem);
+        return (X509Certificate2.CreateFromPem(certPem), key2);
+    }
+
+    static (string Cert, string Key) NewCa()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var req = new CertificateRequest("CN=cluster-ca", key, HashAlgorithmName.SHA256);
+        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+        req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));
+        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(10));
+        return (cert.ExportCertificatePem() + "\n", key.ExportPkcs8PrivateKeyPem() + "\n");
+    }
+
+    static X509Certificate2 Issue(X509Certificate2 ca, ECDsa caKey, string cn, IReadOnlyList<string> groups, bool server, SubjectAlternativeNameBuilder? sans)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = string.Join(", ", groups.Select(g => $"O={g}").Prepend($"CN={cn}"));
+        var req = new CertificateRequest(new X500DistinguishedName(subject), key, HashAlgorithmName.SHA256);
+        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        if (sans != null) req.CertificateExtensions.Add(sans.Build());
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var signer = ECDsa.Create();
+        using var cert = req.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), DateTimeOffset.UtcNow.AddMinutes(-5),
+            server ? DateTimeOffset.UtcNow.AddYears(1) : DateTimeOffset.UtcNow.AddYears(1), serial);
+        return Exportable(cert.CopyWithPrivateKey(key));
+    }
+
+    /// <summary>A certificate with its key as Kestrel (SslStream on Linux) wants it: through PKCS#12.</summary>
+    static X509Certificate2 Exportable(X509Certificate2 c) => X509CertificateLoader.LoadPkcs12(c.Export(X509ContentType.Pkcs12), null);
+
+    static SubjectAlternativeNameBuilder SubjectNames(SiloSettings s)
+    {
+        var b = new SubjectAlternativeNameBuilder();
+        b.AddIpAddress(IPAddress.Loopback);
+        b.AddIpAddress(IPAddress.IPv6Loopback);
+        b.AddDnsName("localhost");
+        if (IPAddress.TryParse(s.ApiAddress, out var ip)) { if (!IPAddress.IsLoopback(ip)) b.AddIpAddress(ip); }
+        else b.AddDnsName(s.ApiAddress);
+        b.AddDnsName(s.NodeName);
+        if (Environment.MachineName.ToLowerInvariant() is var host && host != s.NodeName) b.AddDnsName(host);
+        b.AddDnsName("kubernetes.default.svc");
+        return b;
+    }
+}
