@@ -86,7 +86,7 @@ if (otlp)
 
 builder.UseOrleans(silo =>
 {
-    OrleansSetup.Configure(silo, settings);
+    OrleansSetup.Configure(silo, settings, tls);
     silo.AddIncomingGrainCallFilter<Cluster.Grains.Security.AuthorizationFilter>();
     silo.AddDashboard();
 });

@@ -33,7 +33,7 @@ for (var i = 0; i < runs + 1; i++)
 }
 
 // 2. Through the cluster: apply a Deployment, until its pods are Running (status reported back by the agent).
-await using var silo = await Silo.StartAsync(repo);
+await using var silo = await BenchSilo.StartAsync(repo);
 await using var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}");
 var idleRss = silo.RssMb();
 async Task<double> ApplyUntilRunning(string name, int replicas)

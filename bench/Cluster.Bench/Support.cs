@@ -26,8 +26,8 @@ static class Repo
     }
 }
 
-/// <summary>A silo process of the Release build, on free loopback ports, with a fresh data directory.</summary>
-sealed class Silo : IAsyncDisposable
+/// <summary>A silo process of the Release build, on free loopback ports, with a fresh data directory (insecure local mode: the benchmark measures pods, not TLS).</summary>
+sealed class BenchSilo : IAsyncDisposable
 {
     Process _p = null!;
     string _dir = "";
@@ -36,15 +36,15 @@ sealed class Silo : IAsyncDisposable
 
     static int FreePort() { var l = new TcpListener(IPAddress.Loopback, 0); l.Start(); var p = ((IPEndPoint)l.LocalEndpoint).Port; l.Stop(); return p; }
 
-    public static async Task<Silo> StartAsync(string repo)
+    public static async Task<BenchSilo> StartAsync(string repo)
     {
-        var s = new Silo { GatewayPort = FreePort(), Node = "bench-" + Guid.NewGuid().ToString("N")[..6] };
+        var s = new BenchSilo { GatewayPort = FreePort(), Node = "bench-" + Guid.NewGuid().ToString("N")[..6] };
         s._dir = Directory.CreateTempSubdirectory("cluster-bench-").FullName;
         var dll = Path.Combine(repo, "silo", "bin", "Release", "net10.0", "cluster-silo.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"build first: dotnet build -c Release ({dll} is missing)");
         var api = FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "--node-name", s.Node, "--data-dir", s._dir, "--api-port", api.ToString(), "--gateway-port", s.GatewayPort.ToString(), "--silo-port", FreePort().ToString() })
+        foreach (var a in new[] { dll, "--node-name", s.Node, "--data-dir", s._dir, "--api-port", api.ToString(), "--gateway-port", s.GatewayPort.ToString(), "--silo-port", FreePort().ToString(), "--insecure-local" })
             psi.ArgumentList.Add(a);
         s._p = Process.Start(psi)!;
         s._p.BeginOutputReadLine();

@@ -33,8 +33,10 @@ public sealed class ClusterClient : IAsyncDisposable
     }
 
     /// <summary>Connects to the gateway at server ("host:port"), CLUSTER_SERVER, or the local one-machine cluster.</summary>
-    public static async Task<ClusterClient> ConnectAsync(string? server = null, CancellationToken ct = default, string? clusterId = null, string? token = null)
+    public static async Task<ClusterClient> ConnectAsync(string? server = null, CancellationToken ct = default, string? clusterId = null, string? token = null,
+        GatewayTls? tls = null)
     {
+        tls ??= GatewayTls.FromEnvironment();
         // Every call carries the bearer token (CLUSTER_TOKEN by default): the silos authenticate and authorise it.
         token ??= Environment.GetEnvironmentVariable("CLUSTER_TOKEN");
         server ??= Environment.GetEnvironmentVariable("CLUSTER_SERVER") ?? DefaultServer;
@@ -50,6 +52,13 @@ public sealed class ClusterClient : IAsyncDisposable
             c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
             // A call that finds a silo crashed but not yet declared dead is retried, not failed (see the filter).
             c.AddOutgoingGrainCallFilter<Cluster.Interfaces.Calls.RetryUndeliveredCalls>();
+            // A secure cluster's gateway wants TLS with a client certificate its CA signed, and is verified against that CA.
+            if (tls != null)
+                c.UseTls(tls.ClientCertificate, o =>
+                {
+                    o.RemoteCertificateValidation = (cert, _, _) => cert != null && tls.Verifies(cert);
+                    o.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = "cluster";
+                });
             if (token != null)
                 c.AddOutgoingGrainCallFilter(async call =>
                 {
@@ -283,3 +292,38 @@ public sealed class ClusterClient : IAsyncDisposable
 
 /// <summary>The gateway could not be reached.</summary>
 public sealed class ClusterConnectionException(string message) : Exception(message);
+
+/// <summary>
+/// What a client needs for a secure cluster's gateway: a client certificate the cluster CA signed (the silo writes
+/// the admin's, DATA/admin.crt and admin.key) and the CA to verify the silo with (DATA/pki/ca.crt).
+/// </summary>
+public sealed record GatewayTls(System.Security.Cryptography.X509Certificates.X509Certificate2 ClientCertificate, System.Security.Cryptography.X509Certificates.X509Certificate2 Ca)
+{
+    /// <summary>From PEM files: the client certificate and key, and the CA.</summary>
+    public static GatewayTls FromFiles(string certFile, string keyFile, string caFile)
+    {
+        var pair = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certFile, keyFile);
+        // Through PKCS#12: SslStream on Linux wants the key in a form it can hand to OpenSSL.
+        var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pair.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        return new GatewayTls(cert, System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caFile)));
+    }
+
+    /// <summary>CLUSTER_CLIENT_CERT, CLUSTER_CLIENT_KEY and CLUSTER_CA, when all three are set.</summary>
+    public static GatewayTls? FromEnvironment() =>
+        Environment.GetEnvironmentVariable("CLUSTER_CLIENT_CERT") is { } c && Environment.GetEnvironmentVariable("CLUSTER_CLIENT_KEY") is { } k
+        && Environment.GetEnvironmentVariable("CLUSTER_CA") is { } ca ? FromFiles(c, k, ca) : null;
+
+    /// <summary>A silo data directory's admin credentials (admin.crt, admin.key, pki/ca.crt), when present.</summary>
+    public static GatewayTls? FromDataDir(string dir) =>
+        File.Exists(Path.Combine(dir, "admin.crt")) && File.Exists(Path.Combine(dir, "admin.key")) && File.Exists(Path.Combine(dir, "pki", "ca.crt"))
+            ? FromFiles(Path.Combine(dir, "admin.crt"), Path.Combine(dir, "admin.key"), Path.Combine(dir, "pki", "ca.crt")) : null;
+
+    public bool Verifies(System.Security.Cryptography.X509Certificates.X509Certificate2 cert)
+    {
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Ca);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        return chain.Build(cert);
+    }
+}

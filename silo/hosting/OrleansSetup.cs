@@ -10,8 +10,18 @@ namespace Cluster.Silo.Hosting;
 /// <summary>Orleans configuration shared by the silo and the test clusters: embedded (SQLite) or Redis-backed.</summary>
 public static class OrleansSetup
 {
-    public static void Configure(ISiloBuilder silo, SiloSettings s)
+    public static void Configure(ISiloBuilder silo, SiloSettings s, Security.ApiTls? tls = null)
     {
+        // mTLS between silos and on the gateway: each side shows a certificate the cluster CA signed, so a client
+        // without one cannot even connect (it still needs a token to be allowed anything).
+        if (tls != null)
+            silo.UseTls(tls.ServingCertificate, o =>
+            {
+                o.RemoteCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+                o.ClientCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+                o.RemoteCertificateValidation = (cert, _, _) => cert != null && tls.SignedByCa(cert);
+                o.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = "cluster";
+            });
         silo.Configure<ClusterOptions>(o => { o.ClusterId = s.ClusterId; o.ServiceId = "cluster"; });
         silo.Configure<SiloOptions>(o => o.SiloName = s.NodeName);
         silo.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(10));

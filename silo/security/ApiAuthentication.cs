@@ -37,7 +37,9 @@ public static class ApiAuthentication
                     certTokens[cert.Thumbprint] = cached = (authn.Issue(user, TimeSpan.FromMinutes(10)), DateTime.UtcNow.AddMinutes(5));
                 token = cached.Token;
             }
-            if (user == null && token is { Length: > 0 } || user == null && !options.AnonymousIsAdmin && !Public.Any(p => path == p || path.StartsWith(p + "/")))
+            // The Orleans dashboard (read-only statistics, for a browser) is open to this machine only.
+            var localDashboard = path.StartsWith("/dashboard") && c.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip);
+            if (user == null && token is { Length: > 0 } || user == null && !options.AnonymousIsAdmin && !localDashboard && !Public.Any(p => path == p || path.StartsWith(p + "/")))
             {
                 await Unauthorized(c);
                 return;

@@ -36,23 +36,54 @@ public sealed class ApiTls
         var (ca, caKey) = LoadCa(s);
         var serving = Issue(ca, caKey!, $"cluster-apiserver-{s.NodeName}", [], server: true, SubjectNames(s));
         File.WriteAllText(CaPath(s), ca.ExportCertificatePem() + "\n");
-        return new ApiTls(serving, ca, caKey);
+        var tls = new ApiTls(serving, ca, caKey);
+        tls.WriteAdminCertificate(s);
+        return tls;
+    }
+
+    public static string AdminCertPath(SiloSettings s) => Path.Combine(s.ResolvedDataDir, "admin.crt");
+    public static string AdminKeyPath(SiloSettings s) => Path.Combine(s.ResolvedDataDir, "admin.key");
+
+    /// <summary>
+    /// The cluster admin's client certificate (CN cluster-admin, O system:masters), next to the admin token: the
+    /// gateway lets in only clients with a certificate the cluster CA signed, so the CLI and SDK on this machine need one.
+    /// </summary>
+    void WriteAdminCertificate(SiloSettings s)
+    {
+        if (File.Exists(AdminCertPath(s)) && File.Exists(AdminKeyPath(s))
+            && Authenticate(X509Certificate2.CreateFromPemFile(AdminCertPath(s), AdminKeyPath(s))) is { User: "cluster-admin" }) return;
+        var cert = IssueClient("cluster-admin", ["system:masters"]);
+        WritePrivate(AdminKeyPath(s), cert.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
+        WritePrivate(AdminCertPath(s), cert.ExportCertificatePem() + "\n");
+    }
+
+    static void WritePrivate(string file, string text)
+    {
+        File.WriteAllText(file, text);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     /// <summary>Signs a client certificate for a user (CN) and groups (O): what `cluster config kubeconfig --user` hands out.</summary>
     public X509Certificate2 IssueClient(string user, IReadOnlyList<string> groups) =>
         Issue(Ca ?? throw new InvalidOperationException("no cluster CA"), _caKey ?? throw new InvalidOperationException("the cluster CA's key is not on this silo"), user, groups, server: false, null);
 
+    /// <summary>True when the cluster CA signed the certificate and it is valid now (silo-to-silo and gateway TLS).</summary>
+    public bool SignedByCa(X509Certificate2 cert, string? usage = null) => Ca != null && Chain(Ca, cert, usage);
+
+    static bool Chain(X509Certificate2 ca, X509Certificate2 cert, string? usage)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (usage != null) chain.ChainPolicy.ApplicationPolicy.Add(new Oid(usage));
+        return chain.Build(cert);
+    }
+
     /// <summary>The user a client certificate names, when the cluster CA signed it and it is valid now.</summary>
     public (string User, IReadOnlyList<string> Groups)? Authenticate(X509Certificate2 cert)
     {
-        if (Ca == null) return null;
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2")); // client authentication
-        if (!chain.Build(cert)) return null;
+        if (!SignedByCa(cert, "1.3.6.1.5.5.7.3.2")) return null; // client authentication
         var user = cert.GetNameInfo(X509NameType.SimpleName, false);
         var groups = cert.SubjectName.EnumerateRelativeDistinguishedNames()
             .Where(r => r.GetSingleElementType().Value == "2.5.4.10").Select(r => r.GetSingleElementValue() ?? "").Where(g => g.Length > 0).ToList();
@@ -110,7 +141,9 @@ public sealed class ApiTls
         var req = new CertificateRequest(new X500DistinguishedName(subject), key, HashAlgorithmName.SHA256);
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        // A silo's certificate serves (API, gateway) and also dials other silos: both usages.
+        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            server ? [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")] : [new Oid("1.3.6.1.5.5.7.3.2")], false));
         if (sans != null) req.CertificateExtensions.Add(sans.Build());
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;

@@ -57,7 +57,23 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr) : IAsyncDis
     ClusterClient? _client;
 
     public async Task<ClusterClient> Client(ParseResult p) =>
-        _client ??= await ClusterClient.ConnectAsync(p.GetValue(CliApp.Server), token: p.GetValue(CliApp.Token) ?? Environment.GetEnvironmentVariable("CLUSTER_TOKEN") ?? LocalAdminToken());
+        _client ??= await ClusterClient.ConnectAsync(p.GetValue(CliApp.Server), token: p.GetValue(CliApp.Token) ?? Environment.GetEnvironmentVariable("CLUSTER_TOKEN") ?? LocalAdminToken(),
+            tls: GatewayTls.FromEnvironment() ?? (LocalDataDir() is { } dir ? LocalCredentials(dir) : null));
+
+    static GatewayTls? LocalCredentials(string dir)
+    {
+        try { return GatewayTls.FromDataDir(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException) { return null; }
+    }
+
+    /// <summary>The data directory of a silo on this machine (~/.cluster/NODE), if readable: its admin credentials.</summary>
+    static string? LocalDataDir()
+    {
+        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster");
+        if (!Directory.Exists(root)) return null;
+        var own = Path.Combine(root, Environment.MachineName.ToLowerInvariant());
+        return Directory.Exists(own) ? own : Directory.GetDirectories(root).OrderByDescending(Directory.GetLastWriteTimeUtc).FirstOrDefault();
+    }
 
     /// <summary>The admin token a silo on this machine wrote (~/.cluster/NODE/admin.token), if one is readable.</summary>
     public static string? LocalAdminToken()

@@ -112,11 +112,14 @@ public sealed class StatefulSetTests(ITestOutputHelper output) : IAsyncLifetime
         }
         async Task<string> IpOf(string pod) => (await _client.GetAsync<V1Pod>(pod))!.Status.PodIP;
         var web1Ip = await IpOf("web-1");
-        var hosts = await Eventually.Until(() => HostsOf("web-0"), h => h.Contains($"{web1Ip}\tweb-1.web.default.svc.cluster.local"),
-            TimeSpan.FromSeconds(10), "web-1's record in web-0's /etc/hosts");
+        var web2Ip = await IpOf("web-2");
+        // Each pod's record appears once the Endpoints list it (ready) and a sync pass rewrites the file.
+        var hosts = await Eventually.Until(() => HostsOf("web-0"),
+            h => h.Contains($"{web1Ip}\tweb-1.web.default.svc.cluster.local") && h.Contains($"{web2Ip}\tweb-2.web.default.svc.cluster.local"),
+            TimeSpan.FromSeconds(10), "web-1's and web-2's records in web-0's /etc/hosts");
         output.WriteLine(hosts);
         Assert.Contains($"{await IpOf("web-0")}\tweb-0.web.default.svc.cluster.local\tweb-0", hosts);
-        Assert.Contains($"{await IpOf("web-2")}\tweb-2.web.default.svc.cluster.local\tweb-2.web.default\tweb-2.web", hosts);
+        Assert.Contains($"{web2Ip}\tweb-2.web.default.svc.cluster.local\tweb-2.web.default\tweb-2.web", hosts);
         Assert.Contains($"{web1Ip}\tweb.default.svc.cluster.local\tweb.default\tweb", hosts);
         // The container's own resolver reads it: its hostname is the pod's and resolves to the pod's IP.
         var web0 = (await Engine.ListAsync(_silo.NodeName)).First(x => x.PodName == "web-0" && x.State == "running");

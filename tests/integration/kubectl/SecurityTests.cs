@@ -83,8 +83,11 @@ public sealed class SecurityTests : IAsyncLifetime
         using var plain = new HttpClient();
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => plain.GetAsync($"http://127.0.0.1:{_silo.ApiPort}/healthz"));
 
-        // The gateway: a client without a token is refused; one with a forged token too.
-        await using (var client = await ClusterClient.ConnectAsync(_silo.Gateway))
+        // The gateway: a client without a certificate the cluster CA signed cannot connect at all...
+        var refused = await Assert.ThrowsAsync<ClusterConnectionException>(() => ClusterClient.ConnectAsync(_silo.Gateway));
+        Assert.Contains("cannot reach the cluster", refused.Message);
+        // ...and one with the certificate but no token is refused each call.
+        await using (var client = await ClusterClient.ConnectAsync(_silo.Gateway, tls: GatewayTls.FromDataDir(_silo.DataDir)))
         {
             var e = await Assert.ThrowsAsync<ClusterApiException>(() => client.GetAsync<V1Namespace>("default", null));
             Assert.Equal(401, e.Result.Code);
@@ -136,7 +139,7 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Equal("", (await Ok(_admin, "get", "deployments", "-n", "b", "-o", "name")).Out.Trim());
 
         // The SDK through the gateway, with the same token: the same decisions.
-        await using var sdk = await ClusterClient.ConnectAsync(_silo.Gateway, token: AliceToken);
+        await using var sdk = await ClusterClient.ConnectAsync(_silo.Gateway, token: AliceToken, tls: GatewayTls.FromDataDir(_silo.DataDir));
         var ok = await sdk.CreateAsync(new V1Deployment
         {
             ApiVersion = "apps/v1", Kind = "Deployment", Metadata = new V1ObjectMeta { Name = "api", NamespaceProperty = "a" },
@@ -156,5 +159,66 @@ public sealed class SecurityTests : IAsyncLifetime
         var listDenied = await Assert.ThrowsAsync<AccessDeniedException>(() => sdk.ListAsync<V1Node>(null));
         Assert.Equal(403, listDenied.Code);
         Assert.Contains("User \"alice\" cannot list resource \"nodes\"", listDenied.Message);
+    }
+}
+
+/// <summary>
+/// Two secure silos sharing Redis: one cluster CA (kept in the store) serves both APIs, so one kubeconfig verifies
+/// either; the silos talk to each other over mutual TLS, and pods spread over both nodes.
+/// </summary>
+public sealed class SecureClusterTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    readonly RedisServer _redis = new();
+    readonly List<SiloProcess> _silos = [];
+
+    public async Task InitializeAsync()
+    {
+        await _redis.StartAsync();
+        var cluster = "tls" + Guid.NewGuid().ToString("N")[..6];
+        foreach (var n in new[] { "a", "b" })
+        {
+            var s = new SiloProcess($"{cluster}-{n}", "--runtime", "simulated", "--redis", _redis.Address, "--cluster-id", cluster) { Secure = true };
+            _silos.Add(s);
+            await s.StartAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var s in _silos) { output.WriteLine($"--- {s.NodeName}\n{s.Log}"); await s.DisposeAsync(); }
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task OneCaForEverySiloAndMutualTlsBetweenThem()
+    {
+        var caA = await File.ReadAllTextAsync(Path.Combine(_silos[0].DataDir, "pki", "ca.crt"));
+        Assert.Equal(caA, await File.ReadAllTextAsync(Path.Combine(_silos[1].DataDir, "pki", "ca.crt")));
+        // Silo a's admin kubeconfig, pointed at silo b: b's certificate verifies against the same CA, a's token works on b.
+        var config = (await File.ReadAllTextAsync(_silos[0].AdminKubeconfig)).Replace($":{_silos[0].ApiPort}", $":{_silos[1].ApiPort}");
+        var file = Path.Combine(_silos[0].DataDir, "to-b.kubeconfig");
+        await File.WriteAllTextAsync(file, config);
+        using var kubectl = new Support.Kubectl(file);
+        await Eventually.Until(async () => (await kubectl.RunAsync("get", "nodes", "--no-headers")).Out, o => o.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" Ready ")) == 2,
+            TimeSpan.FromSeconds(30), "2 Ready nodes seen through silo b");
+        var r = await kubectl.RunAsync("create", "deployment", "spread", "--image=nginx:latest", "--replicas=4");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var nodes = await Eventually.Until(async () => (await kubectl.RunAsync("get", "pods", "-o", "jsonpath={range .items[*]}{.spec.nodeName} {.status.phase}{\"\\n\"}{end}")).Out,
+            o => o.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith("Running")) == 4, TimeSpan.FromSeconds(30), "4 running pods");
+        Assert.Equal(2, nodes.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).Distinct().Count());
+        Assert.DoesNotContain("handshake", string.Join("\n", _silos.Select(s => s.Log)), StringComparison.OrdinalIgnoreCase);
+
+        // The silo-to-silo port speaks TLS, with the silo's certificate from the cluster CA.
+        var creds = GatewayTls.FromDataDir(_silos[0].DataDir)!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, _silos[1].SiloPort);
+        using var ssl = new System.Net.Security.SslStream(tcp.GetStream(), false);
+        await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = "cluster", ClientCertificates = [creds.ClientCertificate],
+            RemoteCertificateValidationCallback = (_, cert, _, _) => cert is X509Certificate2 c && creds.Verifies(c),
+        });
+        Assert.True(ssl.IsAuthenticated);
+        Assert.StartsWith("CN=cluster-apiserver-", ssl.RemoteCertificate!.Subject);
     }
 }
