@@ -22,10 +22,12 @@ public sealed record KindInfo(
     {
         ["CustomResourceDefinition"] = j => KubernetesJson.Deserialize<V1CustomResourceDefinition>(j),
         ["Role"] = j => KubernetesJson.Deserialize<V1Role>(j),
+        ["ServiceAccount"] = j => KubernetesJson.Deserialize<V1ServiceAccount>(j),
         ["ClusterRole"] = j => KubernetesJson.Deserialize<V1ClusterRole>(j),
         ["RoleBinding"] = j => KubernetesJson.Deserialize<V1RoleBinding>(j),
         ["ClusterRoleBinding"] = j => KubernetesJson.Deserialize<V1ClusterRoleBinding>(j),
         ["SelfSubjectAccessReview"] = j => KubernetesJson.Deserialize<V1SelfSubjectAccessReview>(j),
+        ["SelfSubjectReview"] = j => KubernetesJson.Deserialize<V1SelfSubjectReview>(j),
         ["Namespace"] = j => KubernetesJson.Deserialize<V1Namespace>(j),
         ["Node"] = j => KubernetesJson.Deserialize<V1Node>(j),
         ["Pod"] = j => KubernetesJson.Deserialize<V1Pod>(j),
@@ -56,12 +58,15 @@ public sealed record KindInfo(
 public static class Kinds
 {
     public static readonly KindInfo CustomResourceDefinition = new("CustomResourceDefinition", "apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", false, ["crd", "crds"], typeof(V1CustomResourceDefinition));
+    public static readonly KindInfo ServiceAccount = new("ServiceAccount", "", "v1", "serviceaccounts", "serviceaccount", true, ["sa"], typeof(V1ServiceAccount));
     public static readonly KindInfo Role = new("Role", "rbac.authorization.k8s.io", "v1", "roles", "role", true, [], typeof(V1Role));
     public static readonly KindInfo ClusterRole = new("ClusterRole", "rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", false, [], typeof(V1ClusterRole));
     public static readonly KindInfo RoleBinding = new("RoleBinding", "rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", true, [], typeof(V1RoleBinding));
     public static readonly KindInfo ClusterRoleBinding = new("ClusterRoleBinding", "rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", false, [], typeof(V1ClusterRoleBinding));
     /// <summary>Not stored: the API answers a create with the requester's access (kubectl auth can-i).</summary>
     public static readonly KindInfo SelfSubjectAccessReview = new("SelfSubjectAccessReview", "authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview", false, [], typeof(V1SelfSubjectAccessReview));
+    /// <summary>Not stored: the API answers a create with who the requester is (kubectl auth whoami).</summary>
+    public static readonly KindInfo SelfSubjectReview = new("SelfSubjectReview", "authentication.k8s.io", "v1", "selfsubjectreviews", "selfsubjectreview", false, [], typeof(V1SelfSubjectReview));
     public static readonly KindInfo Namespace = new("Namespace", "", "v1", "namespaces", "namespace", false, ["ns"], typeof(V1Namespace));
     public static readonly KindInfo Node = new("Node", "", "v1", "nodes", "node", false, ["no"], typeof(V1Node));
     public static readonly KindInfo Pod = new("Pod", "", "v1", "pods", "pod", true, ["po"], typeof(V1Pod));
@@ -91,7 +96,7 @@ public static class Kinds
     public static readonly KindInfo CronJob = new("CronJob", "batch", "v1", "cronjobs", "cronjob", true, ["cj"], typeof(V1CronJob));
 
     /// <summary>The kinds built into the cluster.</summary>
-    public static readonly IReadOnlyList<KindInfo> Builtin = [CustomResourceDefinition, Role, ClusterRole, RoleBinding, ClusterRoleBinding, SelfSubjectAccessReview, Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, StatefulSet, Job, CronJob, StorageClass, PersistentVolumeClaim, PersistentVolume, HorizontalPodAutoscaler, ResourceQuota, LimitRange];
+    public static readonly IReadOnlyList<KindInfo> Builtin = [CustomResourceDefinition, ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding, SelfSubjectAccessReview, SelfSubjectReview, Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, StatefulSet, Job, CronJob, StorageClass, PersistentVolumeClaim, PersistentVolume, HorizontalPodAutoscaler, ResourceQuota, LimitRange];
 
     /// <summary>The built-in kinds and those the cluster's CustomResourceDefinitions register (see <see cref="CustomKinds"/>).</summary>
     public static IReadOnlyList<KindInfo> All => CustomKinds.Count == 0 ? Builtin : [.. Builtin, .. CustomKinds.Kinds];

@@ -78,6 +78,11 @@ public interface IPersistentVolumeGrain : IObjectGrain
 public interface ICronJobGrain : IObjectGrain { }
 public interface ICustomResourceDefinitionGrain : IObjectGrain { }
 public interface IRoleGrain : IObjectGrain { }
+public interface IServiceAccountGrain : IObjectGrain
+{
+    /// <summary>The token subresource (TokenRequest): a token for this ServiceAccount, signed by the cluster, in ApiResult.Json.</summary>
+    Task<ApiResult> RequestToken(long expirationSeconds);
+}
 public interface IClusterRoleGrain : IObjectGrain { }
 public interface IRoleBindingGrain : IObjectGrain { }
 public interface IClusterRoleBindingGrain : IObjectGrain { }
@@ -178,6 +183,7 @@ public static class ObjectGrains
         "CronJob" => f.GetGrain<ICronJobGrain>(key.GrainKey),
         "CustomResourceDefinition" => f.GetGrain<ICustomResourceDefinitionGrain>(key.GrainKey),
         "Role" => f.GetGrain<IRoleGrain>(key.GrainKey),
+        "ServiceAccount" => f.GetGrain<IServiceAccountGrain>(key.GrainKey),
         "ClusterRole" => f.GetGrain<IClusterRoleGrain>(key.GrainKey),
         "RoleBinding" => f.GetGrain<IRoleBindingGrain>(key.GrainKey),
         "ClusterRoleBinding" => f.GetGrain<IClusterRoleBindingGrain>(key.GrainKey),

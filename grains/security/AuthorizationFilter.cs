@@ -97,6 +97,7 @@ public static class RequestMapping
             (_, "Scale") => On(Claimed("update", "patch"), "scale"),
             ("Deployment", "Rollback" or "SetPaused" or "Restart") => On("patch"),
             ("Pod", "Bind") => On("create", "binding"),
+            ("ServiceAccount", "RequestToken") => On("create", "token"),
             ("Pod", "Evict") => On("create", "eviction"),
             ("Node", "Logs") when ctx.Request.GetArgumentCount() > 0 && ctx.Request.GetArgument(0) is LogRequest lr =>
                 new RequestAttributes("get", "", "pods", "log", lr.Pod.Namespace, lr.Pod.Name),

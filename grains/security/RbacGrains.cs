@@ -38,3 +38,36 @@ public sealed class ClusterRoleBindingGrain([PersistentState("object", ObjectGra
     protected override object? GetStatus(V1ClusterRoleBinding o) => null;
     protected override void SetStatus(V1ClusterRoleBinding o, object? status) { }
 }
+
+/// <summary>A ServiceAccount: an identity for workloads; its tokens (the token subresource) are signed by the cluster.</summary>
+public sealed class ServiceAccountGrain([PersistentState("object", ObjectGrain<V1ServiceAccount>.StorageName)] IPersistentState<ObjectRecord> s,
+    ILogger<ServiceAccountGrain> l, TokenAuthenticator tokens)
+    : ObjectGrain<V1ServiceAccount>(s, l), IServiceAccountGrain
+{
+    protected override object? GetSpec(V1ServiceAccount o) => new { o.Secrets, o.ImagePullSecrets, o.AutomountServiceAccountToken };
+    protected override object? GetStatus(V1ServiceAccount o) => null;
+    protected override void SetStatus(V1ServiceAccount o, object? status) { }
+
+    public Task<Interfaces.Api.ApiResult> RequestToken(long expirationSeconds)
+    {
+        if (Current == null) return Task.FromResult(Interfaces.Api.ApiResult.NotFound(Kind, Key.Name));
+        if (expirationSeconds < 600)
+            return Task.FromResult(Interfaces.Api.ApiResult.Invalid(Kind, Key.Name, [new("FieldValueInvalid", $"Invalid value: {expirationSeconds}: may not specify a duration less than 10 minutes", "spec.expirationSeconds")]));
+        var user = new Interfaces.Security.UserInfo(Interfaces.Security.UserInfo.ServiceAccountUser(Key.Namespace, Key.Name), Current.Metadata.Uid,
+            ["system:serviceaccounts", $"system:serviceaccounts:{Key.Namespace}"]);
+        var lifetime = TimeSpan.FromSeconds(Math.Min(expirationSeconds, 60L * 60 * 24 * 365));
+        var token = Interfaces.Security.ClusterTokens.Issue(tokens.SigningKey, user, lifetime, new System.Text.Json.Nodes.JsonObject
+        {
+            ["kubernetes.io"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["namespace"] = Key.Namespace,
+                ["serviceaccount"] = new System.Text.Json.Nodes.JsonObject { ["name"] = Key.Name, ["uid"] = Current.Metadata.Uid },
+            },
+        });
+        var expires = DateTime.UtcNow.Add(lifetime);
+        return Task.FromResult(Interfaces.Api.ApiResult.Success(new System.Text.Json.Nodes.JsonObject
+        {
+            ["token"] = token, ["expirationTimestamp"] = expires.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+        }.ToJsonString()));
+    }
+}

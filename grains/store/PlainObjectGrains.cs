@@ -224,6 +224,15 @@ public sealed class NamespaceGrain([PersistentState("object", ObjectGrain<V1Name
         return Task.FromResult<Interfaces.Api.ApiResult?>(null);
     }
 
+    /// <summary>Every namespace gets its "default" ServiceAccount, as Kubernetes' service account controller makes it.</summary>
+    protected override async Task AfterCommit(V1Namespace? old, V1Namespace current)
+    {
+        if (old != null || current.Metadata.DeletionTimestamp != null) return;
+        var sa = new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = "default", NamespaceProperty = Key.Name } };
+        var r = await GrainFactory.For(new Interfaces.Api.ObjectKey("ServiceAccount", Key.Name, "default")).Create(Objects.ToJson(sa), WriteOptions.Default);
+        if (!r.Ok && r.Reason != "AlreadyExists") Logger.LogWarning("creating the default ServiceAccount of {Ns} failed: {Message}", Key.Name, r.Message);
+    }
+
     public override async Task<Interfaces.Api.ApiResult> Delete(DeleteOptions options)
     {
         if (Current != null && Protected.Contains(Key.Name))

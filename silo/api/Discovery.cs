@@ -34,11 +34,12 @@ public static class Discovery
 
     static JsonArray Subresources(KindInfo k)
     {
-        if (k == Kinds.SelfSubjectAccessReview || k.Group == "rbac.authorization.k8s.io") return [];
+        if (k == Kinds.SelfSubjectAccessReview || k == Kinds.SelfSubjectReview || k.Group == "rbac.authorization.k8s.io") return [];
         if (k.IsCustom)
             return CustomKinds.Get(k.Kind)?.StatusSubresource == true ? [Sub("status", k.Group, k.Version, k.Kind, ["get", "patch", "update"])] : [];
         var subs = new JsonArray { Sub("status", k.Group, k.Version, k.Kind, ["get", "patch", "update"]) };
         if (k.Kind is "Deployment" or "ReplicaSet") subs.Add(Sub("scale", "autoscaling", "v1", "Scale", ["get", "patch", "update"]));
+        if (k.Kind == "ServiceAccount") return [Sub("token", "authentication.k8s.io", "v1", "TokenRequest", ["create"])];
         if (k.Kind == "Pod")
         {
             subs.Add(Sub("log", "", "v1", "Pod", ["get"]));
@@ -83,7 +84,7 @@ public static class Discovery
     }
 
     static JsonArray VerbsOf(KindInfo k) =>
-        new((k == Kinds.SelfSubjectAccessReview ? ["create"] : Verbs).Select(v => (JsonNode)v).ToArray());
+        new((k == Kinds.SelfSubjectAccessReview || k == Kinds.SelfSubjectReview ? ["create"] : Verbs).Select(v => (JsonNode)v).ToArray());
 
     static JsonArray? Categories(KindInfo k) =>
         k.IsCustom ? CustomKinds.Get(k.Kind)?.Categories is { Length: > 0 } c ? new JsonArray(c.Select(x => (JsonNode)x).ToArray()) : null

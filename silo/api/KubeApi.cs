@@ -80,6 +80,8 @@ public sealed class KubeApi(IGrainFactory grains, Cluster.Grains.Security.Author
         span?.SetTag("k8s.object.name", path.Name);
         try
         {
+            if (path.Kind == Kinds.SelfSubjectReview)
+                return c.Request.Method == "POST" && path.Name == null ? WhoAmI(c) : StatusResult(new ApiResult(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null));
             if (path.Kind == Kinds.SelfSubjectAccessReview)
                 return c.Request.Method == "POST" && path.Name == null ? await AccessReview(c) : StatusResult(new ApiResult(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null));
             return (c.Request.Method, path.Name, path.Subresource) switch
@@ -99,6 +101,7 @@ public sealed class KubeApi(IGrainFactory grains, Cluster.Grains.Security.Author
                 ("GET", _, "log") when path.Kind.Kind == "Pod" => await Logs(c, path),
                 ("POST", _, "eviction") when path.Kind.Kind == "Pod" => await Evict(c, path),
                 ("POST", _, "binding") when path.Kind.Kind == "Pod" => await Bind(c, path),
+                ("POST", _, "token") when path.Kind.Kind == "ServiceAccount" => await RequestToken(c, path),
                 _ => StatusResult(new ApiResult(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource", null)),
             };
         }
@@ -527,6 +530,20 @@ public sealed class KubeApi(IGrainFactory grains, Cluster.Grains.Security.Author
 
     // ------------------------------------------------------------------ access reviews
 
+    /// <summary>SelfSubjectReview (kubectl auth whoami): the user this request authenticated as.</summary>
+    static IResult WhoAmI(HttpContext c)
+    {
+        var u = Cluster.Silo.Security.ApiAuthentication.User(c);
+        var info = new JsonObject { ["username"] = u.Name, ["groups"] = new JsonArray(u.Groups.Select(g => (JsonNode)g).ToArray()) };
+        if (u.Uid != null) info["uid"] = u.Uid;
+        return Json(new JsonObject
+        {
+            ["kind"] = "SelfSubjectReview", ["apiVersion"] = "authentication.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
+            ["status"] = new JsonObject { ["userInfo"] = info },
+        }.ToJsonString(), 201);
+    }
+
     /// <summary>SelfSubjectAccessReview (kubectl auth can-i): may the requester do this? Decided by the same authorizer.</summary>
     async Task<IResult> AccessReview(HttpContext c)
     {
@@ -657,6 +674,25 @@ public sealed class KubeApi(IGrainFactory grains, Cluster.Grains.Security.Author
         var r = await grains.GetGrain<IPodGrain>(Key(p, p.Name!).GrainKey).Evict(grace, DryRun(c));
         if (!r.Ok) return StatusResult(r, p.Kind, p.Name);
         return Json(new ApiResult(201, null, null, null).ToStatusJson(), 201);
+    }
+
+    /// <summary>TokenRequest (kubectl create token): a token for the ServiceAccount, one hour unless asked otherwise.</summary>
+    async Task<IResult> RequestToken(HttpContext c, ApiPath p)
+    {
+        var body = await ReadBody(c);
+        var request = string.IsNullOrWhiteSpace(body) ? new JsonObject() : ParseObject(body);
+        long seconds = request["spec"]?["expirationSeconds"] is JsonValue v && v.TryGetValue<long>(out var e) ? e : 3600;
+        var r = await grains.GetGrain<IServiceAccountGrain>(Key(p, p.Name!).GrainKey).RequestToken(seconds);
+        if (!r.Ok) return StatusResult(r, p.Kind, p.Name);
+        var issued = JsonNode.Parse(r.Json!)!;
+        var response = new JsonObject
+        {
+            ["kind"] = "TokenRequest", ["apiVersion"] = "authentication.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["name"] = p.Name, ["namespace"] = p.Namespace ?? "default", ["creationTimestamp"] = null },
+            ["spec"] = new JsonObject { ["audiences"] = request["spec"]?["audiences"]?.DeepClone() ?? new JsonArray("https://kubernetes.default.svc.cluster.local"), ["expirationSeconds"] = seconds, ["boundObjectRef"] = null },
+            ["status"] = new JsonObject { ["token"] = issued["token"]!.DeepClone(), ["expirationTimestamp"] = issued["expirationTimestamp"]!.DeepClone() },
+        };
+        return Json(response.ToJsonString(), 201);
     }
 
     async Task<IResult> Bind(HttpContext c, ApiPath p)

@@ -433,6 +433,16 @@ internal static class KubeProtoSchema
     static readonly PMessage SelfSubjectAccessReview = new("authorization.v1.SelfSubjectAccessReview",
         M(1, "metadata", ObjectMeta), M(2, "spec", SelfSubjectAccessReviewSpec));
 
+    // ================================================================ k8s.io/api authentication/v1 (kubectl create token)
+
+    static readonly PMessage BoundObjectReference = new("authentication.v1.BoundObjectReference",
+        S(1, "kind"), S(2, "apiVersion"), S(3, "name"), S(4, "uid"));
+    static readonly PMessage TokenRequestSpec = new("authentication.v1.TokenRequestSpec",
+        SL(1, "audiences"), I64P(4, "expirationSeconds"), MP(3, "boundObjectRef", BoundObjectReference));
+    static readonly PMessage SelfSubjectReview = new("authentication.v1.SelfSubjectReview", M(1, "metadata", ObjectMeta));
+    // Not decoded: 2 status (the server's answer).
+    static readonly PMessage TokenRequest = new("authentication.v1.TokenRequest", M(1, "metadata", ObjectMeta), M(2, "spec", TokenRequestSpec));
+
     // ================================================================ top-level kinds
 
     /// <summary>The top-level kinds, keyed by "apiVersion/kind" as found in the envelope's TypeMeta.</summary>
@@ -448,6 +458,8 @@ internal static class KubeProtoSchema
             [("apps/v1", "Deployment")] = Deployment,
             [("apps/v1", "ReplicaSet")] = ReplicaSet,
             [("authorization.k8s.io/v1", "SelfSubjectAccessReview")] = SelfSubjectAccessReview,
+            [("authentication.k8s.io/v1", "TokenRequest")] = TokenRequest,
+            [("authentication.k8s.io/v1", "SelfSubjectReview")] = SelfSubjectReview,
             [("rbac.authorization.k8s.io/v1", "Role")] = Role,
             [("rbac.authorization.k8s.io/v1", "ClusterRole")] = ClusterRole,
             [("rbac.authorization.k8s.io/v1", "RoleBinding")] = RoleBinding,

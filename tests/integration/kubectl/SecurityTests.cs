@@ -138,6 +138,23 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Contains("Forbidden", r.Err);
         Assert.Equal("", (await Ok(_admin, "get", "deployments", "-n", "b", "-o", "name")).Out.Trim());
 
+        // A ServiceAccount's token (kubectl create token), signed by the cluster, bound to the view role in a.
+        await Ok(_admin, "create", "serviceaccount", "robot", "-n", "a");
+        Assert.Contains("default", (await Ok(_admin, "get", "serviceaccounts", "-n", "b")).Out);
+        await Ok(_admin, "create", "rolebinding", "robot-views", "-n", "a", "--clusterrole=view", "--serviceaccount=a:robot");
+        var robotToken = (await Ok(_admin, "create", "token", "robot", "-n", "a")).Out.Trim();
+        Assert.Equal(3, robotToken.Split('.').Length);
+        var robotConfig = Path.Combine(_silo.DataDir, "robot.kubeconfig");
+        await File.WriteAllTextAsync(robotConfig, (await File.ReadAllTextAsync(_silo.AdminKubeconfig)).Replace("token: " + _silo.AdminToken, "token: " + robotToken).Replace("cluster-admin", "robot"));
+        using (var robot = new Support.Kubectl(robotConfig))
+        {
+            Assert.Contains("web", (await Ok(robot, "get", "deployments", "-n", "a")).Out);
+            await CanI(robot, "no", "create", "deployments", "-n", "a");
+            r = await robot.RunAsync("delete", "deployment", "web", "-n", "a");
+            Assert.True(r.Err.Contains("deployments.apps \"web\" is forbidden: User \"system:serviceaccount:a:robot\" cannot delete resource \"deployments\" in API group \"apps\" in the namespace \"a\""), r.ToString());
+            Assert.Equal("system:serviceaccount:a:robot", (await Ok(robot, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")).Out.Trim());
+        }
+
         // The SDK through the gateway, with the same token: the same decisions.
         await using var sdk = await ClusterClient.ConnectAsync(_silo.Gateway, token: AliceToken, tls: GatewayTls.FromDataDir(_silo.DataDir));
         var ok = await sdk.CreateAsync(new V1Deployment
