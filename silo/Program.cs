@@ -54,6 +54,7 @@ builder.Services.AddSingleton<Cluster.Grains.Security.Authorizer>();
 builder.Services.AddSingleton<NodeAgentRegistry>();
 builder.Services.AddSingleton<Cluster.Silo.Api.KubeApi>();
 builder.Services.AddSingleton<Cluster.Silo.Api.AuditLog>();
+builder.Services.AddSingleton<Cluster.Silo.Api.ListWatchLimits>();
 Cluster.Silo.Api.ClientRateLimits.Add(builder.Services, settings);
 builder.Services.AddSingleton<IContainerRuntime>(sp => NodeAgentHost.CreateRuntime(settings, sp));
 builder.Services.Configure<SchedulerOptions>(o => o.Strategy = settings.Scheduler);
@@ -112,6 +113,7 @@ app.Use(async (context, next) =>
 });
 app.UseRateLimiter();
 Cluster.Silo.Security.ApiAuthentication.Use(app);
+Cluster.Silo.Api.ListWatchLimits.Use(app);
 
 // Fail fast, in one line, when the container engine is not there.
 if (app.Services.GetRequiredService<IContainerRuntime>() is DockerRuntime docker && await docker.ProbeAsync(CancellationToken.None) is { } why)

@@ -73,7 +73,11 @@ public static class RequestMapping
             var slash = key.IndexOf('/');
             if (slash < 0 || Kinds.ByKind(key[..slash]) is not { } k) return null;
             var ns = key[(slash + 1)..];
-            var verb = method switch { "List" or "ByOwner" => "list", "Watch" => "watch", _ => null };
+            var verb = method switch
+            {
+                "List" when claimedVerb == "delete" => "deletecollection", // DELETE on a collection lists, then deletes
+                "List" or "ByOwner" => "list", "Watch" => "watch", _ => null,
+            };
             return verb == null ? null : new RequestAttributes(verb, k.Group, k.Plural, null, ns.Length == 0 ? null : ns, null);
         }
         if (ctx.Grain is not IObjectGrain) return null;
@@ -87,7 +91,8 @@ public static class RequestMapping
         var exists = (ctx.Grain as IExistence)?.Exists ?? true;
         return (o.Kind, method) switch
         {
-            (_, "Get") => On("get"),
+            // The API reads an object before it patches, updates or deletes it: that read is part of the write.
+            (_, "Get") => On(Claimed("get", "patch", "update", "delete")),
             (_, "Create") => On("create"),
             (_, "Update") => On(Claimed("update", "patch")),
             (_, "Apply") => On(exists ? "patch" : "create"),

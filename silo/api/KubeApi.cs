@@ -219,6 +219,7 @@ public sealed class KubeApi(IGrainFactory grains, Cluster.Grains.Security.Author
         c.Response.StatusCode = 200;
         c.Response.ContentType = "application/json";
         await c.Response.StartAsync(ct);
+        await c.Response.Body.FlushAsync(ct); // the client sees 200 now, not with the first event
         var firstTable = true;
 
         async Task Send(string type, string objJson)

@@ -28,6 +28,10 @@ public sealed class SiloSettings
     public double FenceSeconds { get; set; } = 15;
     /// <summary>API requests per second each client (source address) may make, in bursts of twice that; 0: no limit.</summary>
     public double RateLimit { get; set; } = 1000;
+    /// <summary>Open watch streams per client, lists in progress per client, and watch streams on the silo (0: no limit).</summary>
+    public int MaxWatchesPerClient { get; set; } = 100;
+    public int MaxListsPerClient { get; set; } = 16;
+    public int MaxWatches { get; set; } = 10000;
     /// <summary>Keys sealing Secrets at rest: "id=BASE64[,id2=BASE64]" (32-byte keys; the first seals new writes).</summary>
     public string? EncryptionKeys { get; set; }
     /// <summary>A file holding the key ring (default, one machine: DATA/encryption-keys, made on first start).</summary>
@@ -62,6 +66,7 @@ public sealed class SiloSettings
         ["--simulated-nodes"] = "Cluster:SimulatedNodes", ["--simulated-start-delay-ms"] = "Cluster:SimulatedStartDelayMs",
         ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds", ["--node-grace-seconds"] = "Cluster:NodeGraceSeconds", ["--fence-seconds"] = "Cluster:FenceSeconds",
         ["--rate-limit"] = "Cluster:RateLimit",
+        ["--max-watches-per-client"] = "Cluster:MaxWatchesPerClient", ["--max-lists-per-client"] = "Cluster:MaxListsPerClient", ["--max-watches"] = "Cluster:MaxWatches",
         ["--encryption-keys"] = "Cluster:EncryptionKeys", ["--encryption-key-file"] = "Cluster:EncryptionKeyFile",
         ["--controllers"] = "Cluster:Controllers",
         ["--insecure-local"] = "Cluster:InsecureLocal", ["--token-auth-file"] = "Cluster:TokenAuthFile",
@@ -73,6 +78,8 @@ public sealed class SiloSettings
     {
         if (Runtime is not ("docker" or "simulated")) yield return $"--runtime must be docker or simulated, not \"{Runtime}\"";
         if (SimulatedNodes < 1) yield return "--simulated-nodes must be at least 1";
+        foreach (var (name, v) in new[] { ("--max-watches-per-client", MaxWatchesPerClient), ("--max-lists-per-client", MaxListsPerClient), ("--max-watches", MaxWatches) })
+            if (v < 0) yield return $"{name} must be 0 (no limit) or more";
         if (RateLimit < 0) yield return "--rate-limit must be 0 (no limit) or more requests per second";
         if (Runtime == "docker" && SimulatedNodes != 1) yield return "--simulated-nodes needs --runtime simulated";
         foreach (var (name, port) in new[] { ("--api-port", ApiPort), ("--silo-port", SiloPort), ("--gateway-port", GatewayPort) })

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Cluster.Silo.Hosting;
+using Cluster.Interfaces.Security;
 using StackExchange.Redis;
 
 namespace Cluster.Silo.Security;
@@ -31,10 +32,10 @@ public sealed class ApiTls
         if (s.TlsCertFile != null && s.TlsPrivateKeyFile != null)
         {
             var given = X509Certificate2.CreateFromPemFile(s.TlsCertFile, s.TlsPrivateKeyFile);
-            return new ApiTls(Exportable(given), LoadCa(s).Cert, null);
+            return new ApiTls(ClusterPki.Exportable(given), LoadCa(s).Cert, null);
         }
         var (ca, caKey) = LoadCa(s);
-        var serving = Issue(ca, caKey!, $"cluster-apiserver-{s.NodeName}", [], server: true, SubjectNames(s));
+        var serving = ClusterPki.Issue(ca, caKey!, $"cluster-apiserver-{s.NodeName}", [], server: true, SubjectNames(s));
         File.WriteAllText(CaPath(s), ca.ExportCertificatePem() + "\n");
         var tls = new ApiTls(serving, ca, caKey);
         tls.WriteAdminCertificate(s);
@@ -65,7 +66,7 @@ public sealed class ApiTls
 
     /// <summary>Signs a client certificate for a user (CN) and groups (O): what `cluster config kubeconfig --user` hands out.</summary>
     public X509Certificate2 IssueClient(string user, IReadOnlyList<string> groups) =>
-        Issue(Ca ?? throw new InvalidOperationException("no cluster CA"), _caKey ?? throw new InvalidOperationException("the cluster CA's key is not on this silo"), user, groups, server: false, null);
+        ClusterPki.Issue(Ca ?? throw new InvalidOperationException("no cluster CA"), _caKey ?? throw new InvalidOperationException("the cluster CA's key is not on this silo"), user, groups, server: false, null);
 
     /// <summary>True when the cluster CA signed the certificate and it is valid now (silo-to-silo and gateway TLS).</summary>
     public bool SignedByCa(X509Certificate2 cert, string? usage = null) => Ca != null && Chain(Ca, cert, usage);
@@ -93,7 +94,7 @@ public sealed class ApiTls
     static (X509Certificate2 Cert, ECDsa? Key) LoadCa(SiloSettings s)
     {
         string certPem, keyPem;
-        var fresh = NewCa();
+        var fresh = ClusterPki.NewCa();
         if (s.Redis is { } redis)
         {
             var options = ConfigurationOptions.Parse(redis);
@@ -105,6 +106,10 @@ public sealed class ApiTls
             var both = (string?)db.StringGet(key) ?? throw new InvalidOperationException($"could not read {key} from Redis");
             var split = both.IndexOf("-----BEGIN PRIVATE KEY-----", StringComparison.Ordinal);
             certPem = both[..split]; keyPem = both[split..];
+            // A copy on the machine, as on one machine: `cluster config kubeconfig --user` signs client certificates with it.
+            var keyCopy = Path.Combine(PkiDir(s), "ca.key");
+            File.WriteAllText(keyCopy, keyPem);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyCopy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         else
         {
@@ -122,39 +127,6 @@ public sealed class ApiTls
         key2.ImportFromPem(keyPem);
         return (X509Certificate2.CreateFromPem(certPem), key2);
     }
-
-    static (string Cert, string Key) NewCa()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var req = new CertificateRequest("CN=cluster-ca", key, HashAlgorithmName.SHA256);
-        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
-        req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));
-        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(10));
-        return (cert.ExportCertificatePem() + "\n", key.ExportPkcs8PrivateKeyPem() + "\n");
-    }
-
-    static X509Certificate2 Issue(X509Certificate2 ca, ECDsa caKey, string cn, IReadOnlyList<string> groups, bool server, SubjectAlternativeNameBuilder? sans)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var subject = string.Join(", ", groups.Select(g => $"O={g}").Prepend($"CN={cn}"));
-        var req = new CertificateRequest(new X500DistinguishedName(subject), key, HashAlgorithmName.SHA256);
-        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        // A silo's certificate serves (API, gateway) and also dials other silos: both usages.
-        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            server ? [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")] : [new Oid("1.3.6.1.5.5.7.3.2")], false));
-        if (sans != null) req.CertificateExtensions.Add(sans.Build());
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7f;
-        using var signer = ECDsa.Create();
-        using var cert = req.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), DateTimeOffset.UtcNow.AddMinutes(-5),
-            server ? DateTimeOffset.UtcNow.AddYears(1) : DateTimeOffset.UtcNow.AddYears(1), serial);
-        return Exportable(cert.CopyWithPrivateKey(key));
-    }
-
-    /// <summary>A certificate with its key as Kestrel (SslStream on Linux) wants it: through PKCS#12.</summary>
-    static X509Certificate2 Exportable(X509Certificate2 c) => X509CertificateLoader.LoadPkcs12(c.Export(X509ContentType.Pkcs12), null);
 
     static SubjectAlternativeNameBuilder SubjectNames(SiloSettings s)
     {

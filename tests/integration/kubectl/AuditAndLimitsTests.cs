@@ -87,3 +87,36 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/namespaces/default/configmaps")).StatusCode);
     }
 }
+
+/// <summary>List and watch limits: a client may hold only so many watch streams; the next one gets 429 with a Status
+/// body until one closes.</summary>
+public sealed class ListWatchLimitTests : IAsyncLifetime
+{
+    readonly SiloProcess _silo = new("lw-" + Guid.NewGuid().ToString("N")[..6], "--runtime", "simulated", "--max-watches-per-client", "2");
+    public Task InitializeAsync() => _silo.StartAsync();
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task AClientGetsOnlySoManyWatches()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(_silo.ApiUrl), Timeout = Timeout.InfiniteTimeSpan };
+        async Task<HttpResponseMessage> Watch() =>
+            await http.GetAsync("/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=30", HttpCompletionOption.ResponseHeadersRead);
+        var first = await Watch();
+        var second = await Watch();
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var third = await Watch();
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal("1", third.Headers.RetryAfter?.Delta?.TotalSeconds.ToString());
+        var status = JsonNode.Parse(await third.Content.ReadAsStringAsync())!;
+        Assert.Equal("TooManyRequests", (string?)status["reason"]);
+        Assert.Contains("too many watches open by this client (at most 2)", (string?)status["message"]);
+        // Lists are not watches; a closed watch frees its slot.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/namespaces/default/configmaps")).StatusCode);
+        first.Dispose();
+        await Eventually.Until(async () => { var r = await Watch(); var code = r.StatusCode; r.Dispose(); return code; }, c => c == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(10), "a watch slot after one closed");
+        second.Dispose();
+    }
+}

@@ -97,6 +97,40 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClientCertificateFromTheClusterCaAuthenticatesItsHolder()
+    {
+        var file = Path.Combine(_silo.DataDir, "carol.kubeconfig");
+        var r = await CliRunner.RunAsync(_silo.Gateway, "config", "kubeconfig", "--data-dir", _silo.DataDir, "--user", "carol", "--group", "auditors", "--kubeconfig", file);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var config = await File.ReadAllTextAsync(file);
+        Assert.Contains("client-certificate-data: ", config);
+        Assert.DoesNotContain("token:", config);
+        using var carol = new Support.Kubectl(file);
+        r = await carol.RunAsync("auth", "whoami", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.groups}");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.StartsWith("carol ", r.Out);
+        Assert.Contains("auditors", r.Out);
+        r = await carol.RunAsync("get", "pods");
+        Assert.Contains("pods is forbidden: User \"carol\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"", r.Err);
+        r = await _admin.RunAsync("create", "clusterrolebinding", "auditors-view", "--clusterrole=view", "--group=auditors");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        r = await carol.RunAsync("get", "pods");
+        Assert.True(r.ExitCode == 0, r.ToString());
+
+        // A certificate another CA signed is no one here.
+        var (otherCa, otherKey) = ClusterPki.NewCa();
+        var (cert, key) = ClusterPki.IssueClientPem(otherCa, otherKey, "mallory", [UserInfo.Masters]);
+        var forged = System.Text.RegularExpressions.Regex.Replace(config, "client-certificate-data: \\S+", "client-certificate-data: " + Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(cert)));
+        forged = System.Text.RegularExpressions.Regex.Replace(forged, "client-key-data: \\S+", "client-key-data: " + Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(key)));
+        var forgedFile = Path.Combine(_silo.DataDir, "mallory.kubeconfig");
+        await File.WriteAllTextAsync(forgedFile, forged);
+        using var mallory = new Support.Kubectl(forgedFile);
+        r = await mallory.RunAsync("get", "pods");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.True(r.Err.Contains("You must be logged in to the server"), r.ToString());
+    }
+
+    [Fact]
     public async Task ARoleInOneNamespaceAllowsThereAndNowhereElse()
     {
         async Task<CliRunner.Result> Ok(Support.Kubectl k, params string[] args)
