@@ -11,6 +11,8 @@ using k8s.Models;
 // plus an idle silo's memory. Usage: dotnet run -c Release --project bench/Cluster.Bench [-- --runs N]
 var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(7);
 var repo = Repo.Root();
+// Scenario 4 (API writes) on its own: dotnet run -c Release --project bench/Cluster.Bench -- --scenario api
+if (args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault() == "api") return await ApiScenario.RunAsync(repo);
 var results = new List<Row>();
 
 // 1. The floor: create + start of the same image with an init and a published port, through the Docker API.
@@ -151,5 +153,7 @@ Console.WriteLine($"{"idle one-node silo RSS (MB), target <= 200",-55} {idleRss,
 Console.WriteLine($"{"HTTP GET to the pod's published port (direct)",-55} {Stats.Median(directLat),9:0.00} {Stats.P99(directLat),9:0.00}  ms, {directTput,8:0} req/s with 16 callers");
 Console.WriteLine($"{"HTTP GET through the service proxy (node port)",-55} {Stats.Median(proxiedLat),9:0.00} {Stats.P99(proxiedLat),9:0.00}  ms, {proxiedTput,8:0} req/s with 16 callers");
 Console.WriteLine($"{"proxy added latency p50 / p99 (ms)",-55} {Stats.Median(proxiedLat) - Stats.Median(directLat),9:0.00} {Stats.P99(proxiedLat) - Stats.P99(directLat),9:0.00}  throughput ratio {proxiedTput / directTput:0.00}");
+
+return 0;
 
 record Row(string Name, double P50, double P99, string Target, string Result);

@@ -32,19 +32,20 @@ sealed class BenchSilo : IAsyncDisposable
     Process _p = null!;
     string _dir = "";
     public int GatewayPort { get; private set; }
+    public int ApiPort { get; private set; }
     public string Node { get; private set; } = "";
 
     static int FreePort() { var l = new TcpListener(IPAddress.Loopback, 0); l.Start(); var p = ((IPEndPoint)l.LocalEndpoint).Port; l.Stop(); return p; }
 
-    public static async Task<BenchSilo> StartAsync(string repo)
+    public static async Task<BenchSilo> StartAsync(string repo, params string[] extra)
     {
         var s = new BenchSilo { GatewayPort = FreePort(), Node = "bench-" + Guid.NewGuid().ToString("N")[..6] };
         s._dir = Directory.CreateTempSubdirectory("cluster-bench-").FullName;
         var dll = Path.Combine(repo, "silo", "bin", "Release", "net10.0", "cluster-silo.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"build first: dotnet build -c Release ({dll} is missing)");
-        var api = FreePort();
+        var api = s.ApiPort = FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "--node-name", s.Node, "--data-dir", s._dir, "--api-port", api.ToString(), "--gateway-port", s.GatewayPort.ToString(), "--silo-port", FreePort().ToString(), "--insecure-local" })
+        foreach (var a in new[] { dll, "--node-name", s.Node, "--data-dir", s._dir, "--api-port", api.ToString(), "--gateway-port", s.GatewayPort.ToString(), "--silo-port", FreePort().ToString(), "--insecure-local" }.Concat(extra))
             psi.ArgumentList.Add(a);
         s._p = Process.Start(psi)!;
         s._p.BeginOutputReadLine();
