@@ -11,32 +11,28 @@ public sealed class RoleGrain([PersistentState("object", ObjectGrain<V1Role>.Sto
     : ObjectGrain<V1Role>(s, l), IRoleGrain
 {
     protected override object? GetSpec(V1Role o) => o.Rules;
-    protected override object? GetStatus(V1Role o) => null;
-    protected override void SetStatus(V1Role o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 public sealed class ClusterRoleGrain([PersistentState("object", ObjectGrain<V1ClusterRole>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<ClusterRoleGrain> l)
     : ObjectGrain<V1ClusterRole>(s, l), IClusterRoleGrain
 {
     protected override object? GetSpec(V1ClusterRole o) => o.Rules;
-    protected override object? GetStatus(V1ClusterRole o) => null;
-    protected override void SetStatus(V1ClusterRole o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 public sealed class RoleBindingGrain([PersistentState("object", ObjectGrain<V1RoleBinding>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<RoleBindingGrain> l)
     : ObjectGrain<V1RoleBinding>(s, l), IRoleBindingGrain
 {
     protected override object? GetSpec(V1RoleBinding o) => new { o.RoleRef, o.Subjects };
-    protected override object? GetStatus(V1RoleBinding o) => null;
-    protected override void SetStatus(V1RoleBinding o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 public sealed class ClusterRoleBindingGrain([PersistentState("object", ObjectGrain<V1ClusterRoleBinding>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<ClusterRoleBindingGrain> l)
     : ObjectGrain<V1ClusterRoleBinding>(s, l), IClusterRoleBindingGrain
 {
     protected override object? GetSpec(V1ClusterRoleBinding o) => new { o.RoleRef, o.Subjects };
-    protected override object? GetStatus(V1ClusterRoleBinding o) => null;
-    protected override void SetStatus(V1ClusterRoleBinding o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 /// <summary>A ServiceAccount: an identity for workloads; its tokens (the token subresource) are signed by the cluster.</summary>
@@ -45,8 +41,7 @@ public sealed class ServiceAccountGrain([PersistentState("object", ObjectGrain<V
     : ObjectGrain<V1ServiceAccount>(s, l), IServiceAccountGrain
 {
     protected override object? GetSpec(V1ServiceAccount o) => new { o.Secrets, o.ImagePullSecrets, o.AutomountServiceAccountToken };
-    protected override object? GetStatus(V1ServiceAccount o) => null;
-    protected override void SetStatus(V1ServiceAccount o, object? status) { }
+    protected override bool HasStatus => false;
 
     public Task<Interfaces.Api.ApiResult> RequestToken(long expirationSeconds)
     {

@@ -11,8 +11,7 @@ public sealed class StorageClassGrain([PersistentState("object", ObjectGrain<V1S
     : ObjectGrain<V1StorageClass>(s, l), IStorageClassGrain
 {
     protected override object? GetSpec(V1StorageClass o) => new { o.Provisioner, o.Parameters, o.ReclaimPolicy, o.VolumeBindingMode };
-    protected override object? GetStatus(V1StorageClass o) => null;
-    protected override void SetStatus(V1StorageClass o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 /// <summary>A PersistentVolumeClaim and its binder (see <see cref="VolumeBinding"/>): binds it, provisioning a

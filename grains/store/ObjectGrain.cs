@@ -481,6 +481,8 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
     protected virtual void CarrySpec(T next, T current) { }
 
     protected virtual object? GetSpec(T o) => o.GetType().GetProperty("Spec")?.GetValue(o);
-    protected virtual object? GetStatus(T o) => o.GetType().GetProperty("Status")?.GetValue(o);
-    protected virtual void SetStatus(T o, object? status) => o.GetType().GetProperty("Status")?.SetValue(o, status);
+    /// <summary>False for kinds without a status (ConfigMap, Secret, RBAC objects, ...): every write carries all of the object.</summary>
+    protected virtual bool HasStatus => true;
+    protected virtual object? GetStatus(T o) => HasStatus ? o.GetType().GetProperty("Status")?.GetValue(o) : null;
+    protected virtual void SetStatus(T o, object? status) { if (HasStatus) o.GetType().GetProperty("Status")?.SetValue(o, status); }
 }

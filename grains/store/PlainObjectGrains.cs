@@ -118,8 +118,7 @@ public sealed class ConfigMapGrain([PersistentState("object", ObjectGrain<V1Conf
     : ObjectGrain<V1ConfigMap>(s, l), IConfigMapGrain
 {
     protected override object? GetSpec(V1ConfigMap o) => new { o.Data, o.BinaryData };
-    protected override object? GetStatus(V1ConfigMap o) => null;
-    protected override void SetStatus(V1ConfigMap o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 public sealed class SecretGrain([PersistentState("object", ObjectGrain<V1Secret>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<SecretGrain> l)
@@ -127,8 +126,7 @@ public sealed class SecretGrain([PersistentState("object", ObjectGrain<V1Secret>
 {
     protected override bool EncryptAtRest => true;
     protected override object? GetSpec(V1Secret o) => new { o.Data, o.Type };
-    protected override object? GetStatus(V1Secret o) => null;
-    protected override void SetStatus(V1Secret o, object? status) { }
+    protected override bool HasStatus => false;
     protected override Task<Interfaces.Api.ApiResult?> OnCreating(V1Secret o)
     {
         Normalize(o);
@@ -151,24 +149,21 @@ public sealed class EventGrain([PersistentState("object", ObjectGrain<Corev1Even
     : ObjectGrain<Corev1Event>(s, l), IEventGrain
 {
     protected override object? GetSpec(Corev1Event o) => null;
-    protected override object? GetStatus(Corev1Event o) => null;
-    protected override void SetStatus(Corev1Event o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 public sealed class EndpointsGrain([PersistentState("object", ObjectGrain<V1Endpoints>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<EndpointsGrain> l)
     : ObjectGrain<V1Endpoints>(s, l), IEndpointsGrain
 {
     protected override object? GetSpec(V1Endpoints o) => o.Subsets;
-    protected override object? GetStatus(V1Endpoints o) => null;
-    protected override void SetStatus(V1Endpoints o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 public sealed class EndpointSliceGrain([PersistentState("object", ObjectGrain<V1EndpointSlice>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<EndpointSliceGrain> l)
     : ObjectGrain<V1EndpointSlice>(s, l), IEndpointSliceGrain
 {
     protected override object? GetSpec(V1EndpointSlice o) => new { o.Endpoints, o.Ports, o.AddressType };
-    protected override object? GetStatus(V1EndpointSlice o) => null;
-    protected override void SetStatus(V1EndpointSlice o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 /// <summary>An Ingress: stored and served; every silo's ingress proxy routes by it. Its status names the nodes' addresses.</summary>

@@ -59,16 +59,10 @@ public sealed class Bootstrap(IGrainFactory grains, SiloSettings settings, Clust
         var file = Path.Combine(settings.ResolvedDataDir, "admin.token");
         if (!(File.Exists(file) && tokens.Authenticate(File.ReadAllText(file).Trim()) != null))
         {
-            WritePrivate(file, tokens.Issue(new Cluster.Interfaces.Security.UserInfo("cluster-admin", null, [Cluster.Interfaces.Security.UserInfo.Masters])) + "\n");
+            Cluster.Silo.Security.ClusterSecrets.WritePrivate(file, tokens.Issue(new Cluster.Interfaces.Security.UserInfo("cluster-admin", null, [Cluster.Interfaces.Security.UserInfo.Masters])) + "\n");
             logger.LogInformation("wrote the cluster admin's token to {File}", file);
         }
-        WritePrivate(Path.Combine(settings.ResolvedDataDir, "admin.kubeconfig"), Cluster.Silo.Security.AdminKubeconfig.Render(settings, File.ReadAllText(file).Trim()));
-    }
-
-    static void WritePrivate(string file, string text)
-    {
-        File.WriteAllText(file, text);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Cluster.Silo.Security.ClusterSecrets.WritePrivate(Path.Combine(settings.ResolvedDataDir, "admin.kubeconfig"), Cluster.Silo.Security.AdminKubeconfig.Render(settings, File.ReadAllText(file).Trim()));
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

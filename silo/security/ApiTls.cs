@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Cluster.Silo.Hosting;
 using Cluster.Interfaces.Security;
-using StackExchange.Redis;
 
 namespace Cluster.Silo.Security;
 
@@ -36,7 +35,6 @@ public sealed class ApiTls
         }
         var (ca, caKey) = LoadCa(s);
         var serving = ClusterPki.Issue(ca, caKey!, $"cluster-apiserver-{s.NodeName}", [], server: true, SubjectNames(s));
-        File.WriteAllText(CaPath(s), ca.ExportCertificatePem() + "\n");
         var tls = new ApiTls(serving, ca, caKey);
         tls.WriteAdminCertificate(s);
         return tls;
@@ -54,14 +52,8 @@ public sealed class ApiTls
         if (File.Exists(AdminCertPath(s)) && File.Exists(AdminKeyPath(s))
             && Authenticate(X509Certificate2.CreateFromPemFile(AdminCertPath(s), AdminKeyPath(s))) is { User: "cluster-admin" }) return;
         var cert = IssueClient("cluster-admin", ["system:masters"]);
-        WritePrivate(AdminKeyPath(s), cert.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
-        WritePrivate(AdminCertPath(s), cert.ExportCertificatePem() + "\n");
-    }
-
-    static void WritePrivate(string file, string text)
-    {
-        File.WriteAllText(file, text);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        ClusterSecrets.WritePrivate(AdminKeyPath(s), cert.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
+        ClusterSecrets.WritePrivate(AdminCertPath(s), cert.ExportCertificatePem() + "\n");
     }
 
     /// <summary>Signs a client certificate for a user (CN) and groups (O): what `cluster config kubeconfig --user` hands out.</summary>
@@ -91,38 +83,17 @@ public sealed class ApiTls
         return string.IsNullOrEmpty(user) ? null : (user, groups);
     }
 
+    /// <summary>
+    /// The cluster CA, shared by every silo (<see cref="ClusterSecrets"/>). Copies go to DATA/pki/ca.crt and ca.key:
+    /// kubeconfigs carry the certificate, and `cluster config kubeconfig --user` signs client certificates with the key.
+    /// </summary>
     static (X509Certificate2 Cert, ECDsa? Key) LoadCa(SiloSettings s)
     {
-        string certPem, keyPem;
-        var fresh = ClusterPki.NewCa();
-        if (s.Redis is { } redis)
-        {
-            var options = ConfigurationOptions.Parse(redis);
-            options.AbortOnConnectFail = false;
-            using var mux = ConnectionMultiplexer.Connect(options);
-            var db = mux.GetDatabase();
-            var key = $"cluster:{s.ClusterId}:pki:ca";
-            db.StringSet(key, fresh.Cert + "\n" + fresh.Key, when: When.NotExists);
-            var both = (string?)db.StringGet(key) ?? throw new InvalidOperationException($"could not read {key} from Redis");
-            var split = both.IndexOf("-----BEGIN PRIVATE KEY-----", StringComparison.Ordinal);
-            certPem = both[..split]; keyPem = both[split..];
-            // A copy on the machine, as on one machine: `cluster config kubeconfig --user` signs client certificates with it.
-            var keyCopy = Path.Combine(PkiDir(s), "ca.key");
-            File.WriteAllText(keyCopy, keyPem);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyCopy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        else
-        {
-            var certFile = CaPath(s);
-            var keyFile = Path.Combine(PkiDir(s), "ca.key");
-            if (!File.Exists(keyFile))
-            {
-                File.WriteAllText(keyFile, fresh.Key);
-                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                File.WriteAllText(certFile, fresh.Cert);
-            }
-            certPem = File.ReadAllText(certFile); keyPem = File.ReadAllText(keyFile);
-        }
+        var both = ClusterSecrets.LoadOrCreate(s, "ca.pem", () => { var fresh = ClusterPki.NewCa(); return fresh.Cert + fresh.Key; });
+        var split = both.IndexOf("-----BEGIN PRIVATE KEY-----", StringComparison.Ordinal);
+        var (certPem, keyPem) = (both[..split], both[split..]);
+        File.WriteAllText(CaPath(s), certPem);
+        ClusterSecrets.WritePrivate(Path.Combine(PkiDir(s), "ca.key"), keyPem);
         var key2 = ECDsa.Create();
         key2.ImportFromPem(keyPem);
         return (X509Certificate2.CreateFromPem(certPem), key2);

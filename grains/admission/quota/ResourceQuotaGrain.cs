@@ -91,8 +91,7 @@ public sealed class ResourceQuotaGrain([PersistentState("object", ObjectGrain<V1
 public sealed class LimitRangeGrain([PersistentState("object", ObjectGrain<V1LimitRange>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<LimitRangeGrain> l)
     : ObjectGrain<V1LimitRange>(s, l), ILimitRangeGrain
 {
-    protected override object? GetStatus(V1LimitRange o) => null;
-    protected override void SetStatus(V1LimitRange o, object? status) { }
+    protected override bool HasStatus => false;
 }
 
 /// <summary>Admission against the LimitRanges and ResourceQuotas of the namespace, for every namespaced create.</summary>
