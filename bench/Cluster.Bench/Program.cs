@@ -13,6 +13,10 @@ var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrD
 var repo = Repo.Root();
 // Scenario 4 (API writes) on its own: dotnet run -c Release --project bench/Cluster.Bench -- --scenario api
 if (args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault() == "api") return await ApiScenario.RunAsync(repo);
+// Scenario 2 (scheduling throughput, simulated nodes): -- --scenario scheduling [--nodes 5000] [--pods 100000]
+if (args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault() == "scheduling")
+    return await SchedulingScenario.RunAsync(repo, args.SkipWhile(a => a != "--nodes").Skip(1).Select(int.Parse).FirstOrDefault(5000),
+        args.SkipWhile(a => a != "--pods").Skip(1).Select(int.Parse).FirstOrDefault(100000));
 var results = new List<Row>();
 
 // 1. The floor: create + start of the same image with an init and a published port, through the Docker API.
