@@ -6,14 +6,38 @@ using k8s.Models;
 
 namespace Cluster.Grains.Events;
 
-/// <summary>Records Kubernetes Events about an object (what `describe` and `get events` show).</summary>
+/// <summary>
+/// Records Kubernetes Events about an object (what `describe` and `get events` show). Like client-go's recorder it
+/// drops the excess: each source may record 25 events about one object in a burst, then one every five minutes
+/// (a ReplicaSet making 1,000 pods records 25 SuccessfulCreate events, not 1,000 more writes).
+/// </summary>
 public static class EventRecorder
 {
     public const string Normal = "Normal", Warning = "Warning";
+    const int Burst = 25;
+    static readonly TimeSpan Refill = TimeSpan.FromMinutes(5);
+    static readonly Dictionary<string, (double Tokens, DateTime At)> Buckets = new();
+
+    /// <summary>client-go's EventSourceObjectSpamFilter: a token bucket per source and involved object.</summary>
+    public static bool Allow(string source, string objectKey, DateTime now)
+    {
+        var key = source + "\n" + objectKey;
+        lock (Buckets)
+        {
+            if (Buckets.Count > 4096)
+                foreach (var stale in Buckets.Where(kv => now - kv.Value.At > Refill * Burst).Select(kv => kv.Key).ToList()) Buckets.Remove(stale);
+            var (tokens, at) = Buckets.TryGetValue(key, out var b) ? b : (Burst, now);
+            tokens = Math.Min(Burst, tokens + (now - at).TotalSeconds / Refill.TotalSeconds);
+            if (tokens < 1) { Buckets[key] = (tokens, now); return false; }
+            Buckets[key] = (tokens - 1, now);
+            return true;
+        }
+    }
 
     public static async Task Record(IGrainFactory grains, IKubernetesObject<V1ObjectMeta> about, KindInfo kind,
         string type, string reason, string message, string component, string? host = null)
     {
+        if (!Allow($"{component}/{host}", $"{kind.Kind}/{about.Metadata.NamespaceProperty}/{about.Metadata.Name}/{about.Metadata.Uid}", DateTime.UtcNow)) return;
         var ns = kind.Namespaced ? about.Metadata.NamespaceProperty ?? "default" : "default";
         var name = $"{about.Metadata.Name}.{Guid.NewGuid().ToString("N")[..16]}";
         var now = Objects.Now();
