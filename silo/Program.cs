@@ -49,7 +49,10 @@ var signingKey = Cluster.Silo.Security.ClusterSigningKey.LoadOrCreate(settings);
 var tokens = new Cluster.Grains.Security.TokenAuthenticator(signingKey,
     settings.TokenAuthFile != null ? Cluster.Grains.Security.TokenAuthenticator.ReadTokenFile(settings.TokenAuthFile) : new Dictionary<string, Cluster.Interfaces.Security.UserInfo>());
 builder.Services.AddSingleton(tokens);
-builder.Services.AddSingleton(new Cluster.Grains.Security.SecurityOptions { AnonymousIsAdmin = settings.InsecureLocal });
+builder.Services.AddSingleton(new Cluster.Grains.Security.SecurityOptions
+{
+    AnonymousIsAdmin = settings.InsecureLocal, InternalSecret = Cluster.Grains.Security.SecurityOptions.DeriveInternalSecret(signingKey),
+});
 builder.Services.AddSingleton<Cluster.Grains.Security.Authorizer>();
 builder.Services.AddSingleton<NodeAgentRegistry>();
 builder.Services.AddSingleton<Cluster.Silo.Api.KubeApi>();
@@ -89,6 +92,7 @@ builder.UseOrleans(silo =>
 {
     OrleansSetup.Configure(silo, settings, tls);
     silo.AddIncomingGrainCallFilter<Cluster.Grains.Security.AuthorizationFilter>();
+    silo.AddOutgoingGrainCallFilter<Cluster.Grains.Security.InternalCalls>();
     silo.AddDashboard();
 });
 builder.Services.AddHostedService<Bootstrap>();

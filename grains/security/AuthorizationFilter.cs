@@ -23,7 +23,9 @@ public sealed class AuthorizationFilter(TokenAuthenticator authn, Authorizer aut
             return;
         }
         var token = RequestContext.Get(RequestIdentity.TokenKey) as string;
-        var external = IsGatewayClient(ctx.SourceId);
+        // A call is the cluster's own when a silo sent it (every silo marks what it sends with the cluster's internal
+        // secret); anything else came in through the gateway, whatever its message says about its sender.
+        var external = !options.IsInternal(RequestContext.Get(InternalCalls.Key) as string) && !FromOrleans(ctx);
         if (token == null && !external) { await ctx.Invoke(); return; }
         var claimedVerb = RequestContext.Get(RequestIdentity.VerbKey) as string;
         // What this call does next is the cluster's own work, not the user's.
@@ -47,9 +49,14 @@ public sealed class AuthorizationFilter(TokenAuthenticator authn, Authorizer aut
         await ctx.Invoke();
     }
 
-    /// <summary>A client connected through the gateway (the silo's own hosted client is "hosted-SILO").</summary>
-    static bool IsGatewayClient(GrainId? source) =>
-        source is { } s && GrainTypePrefix.IsClient(s) && !s.Key.ToString()!.StartsWith("hosted-", StringComparison.Ordinal);
+    /// <summary>
+    /// What Orleans itself delivers to a grain without an outgoing call: a grain timer's tick (a message to itself)
+    /// and a reminder's (from the reminder service). A client cannot send either: a timer's request type is not one
+    /// the silo deserializes from outside, and a reminder only triggers a reconcile, which anyone's change would.
+    /// </summary>
+    static bool FromOrleans(IIncomingGrainCallContext ctx) =>
+        ctx.InterfaceMethod?.DeclaringType == typeof(IRemindable)
+        || ctx.Request.GetType().FullName?.StartsWith("Orleans.Runtime.GrainTimer", StringComparison.Ordinal) == true;
 
     static void Deny(IIncomingGrainCallContext ctx, int code, string message)
     {
@@ -58,6 +65,22 @@ public sealed class AuthorizationFilter(TokenAuthenticator authn, Authorizer aut
             ctx.Result = new ApiResult(code, reason, message, null);
         else
             throw new AccessDeniedException(code, message);
+    }
+}
+
+/// <summary>
+/// Marks every grain call a silo sends (from its grains and from its own services, the HTTP API among them) with the
+/// cluster's internal secret, which only silos know (derived from the token signing key; silo-to-silo traffic is
+/// TLS). Calls to clients are not marked, so the secret never leaves the silos.
+/// </summary>
+public sealed class InternalCalls(SecurityOptions options) : IOutgoingGrainCallFilter
+{
+    public const string Key = "cluster.internal";
+
+    public Task Invoke(IOutgoingGrainCallContext ctx)
+    {
+        if (options.InternalSecret != null && !GrainTypePrefix.IsClient(ctx.TargetId)) RequestContext.Set(Key, options.InternalSecret);
+        return ctx.Invoke();
     }
 }
 

@@ -60,4 +60,12 @@ public sealed class SecurityOptions
 {
     /// <summary>The legacy insecure mode (plain HTTP on loopback, --insecure-local): no credentials means the cluster admin.</summary>
     public bool AnonymousIsAdmin { get; set; }
+    /// <summary>What marks the silos' own calls (<see cref="InternalCalls"/>); the same on every silo of a cluster.</summary>
+    public string? InternalSecret { get; set; }
+    public bool IsInternal(string? marker) =>
+        marker != null && InternalSecret != null && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(marker), System.Text.Encoding.UTF8.GetBytes(InternalSecret));
+
+    /// <summary>The internal secret of a cluster: an HMAC of a fixed label under the token signing key.</summary>
+    public static string DeriveInternalSecret(ECDsa signingKey) =>
+        Convert.ToBase64String(HMACSHA256.HashData(signingKey.ExportPkcs8PrivateKey(), "cluster internal calls"u8));
 }
