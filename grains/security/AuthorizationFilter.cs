@@ -79,7 +79,7 @@ public sealed class InternalCalls(SecurityOptions options) : IOutgoingGrainCallF
 
     public Task Invoke(IOutgoingGrainCallContext ctx)
     {
-        if (options.InternalSecret != null && !GrainTypePrefix.IsClient(ctx.TargetId)) RequestContext.Set(Key, options.InternalSecret);
+        if (options.InternalSecret != null && !GrainTypePrefix.IsClient(ctx.TargetId) && RequestContext.Get(Key) == null) RequestContext.Set(Key, options.InternalSecret);
         return ctx.Invoke();
     }
 }
