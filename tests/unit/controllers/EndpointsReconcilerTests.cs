@@ -41,19 +41,3 @@ public class EndpointsReconcilerTests
     [Fact]
     public void NoPodsNoSubsets() => Assert.Null(EndpointsReconciler.Plan(Svc(), []).Endpoints.Subsets);
 }
-
-public class EventSpamFilterTests
-{
-    [Fact]
-    public void ASourceRecordsTwentyFiveEventsAboutAnObjectThenOneEveryFiveMinutes()
-    {
-        var t = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var obj = "ReplicaSet/ns/web/" + Guid.NewGuid();
-        Assert.Equal(25, Enumerable.Range(0, 100).Count(_ => Cluster.Grains.Events.EventRecorder.Allow("rs-controller/", obj, t)));
-        Assert.False(Cluster.Grains.Events.EventRecorder.Allow("rs-controller/", obj, t.AddMinutes(4)));
-        Assert.True(Cluster.Grains.Events.EventRecorder.Allow("rs-controller/", obj, t.AddMinutes(5.1)));
-        // Another object, or another source, has its own bucket.
-        Assert.True(Cluster.Grains.Events.EventRecorder.Allow("rs-controller/", obj + "x", t));
-        Assert.True(Cluster.Grains.Events.EventRecorder.Allow("kubelet/node", obj, t));
-    }
-}
