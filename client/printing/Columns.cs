@@ -189,13 +189,13 @@ public static class Columns
                 "StorageClass" => StorageClassRow(Cast<V1StorageClass>(obj, info.Kind), nowUtc),
                 "HorizontalPodAutoscaler" => HpaRow(Cast<V2HorizontalPodAutoscaler>(obj, info.Kind), nowUtc),
                 "ResourceQuota" => QuotaRow(Cast<V1ResourceQuota>(obj, info.Kind), nowUtc),
-                "CustomResourceDefinition" => new[] { Cast<V1CustomResourceDefinition>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1CustomResourceDefinition>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
+                "CustomResourceDefinition" => NameAndCreated(Cast<V1CustomResourceDefinition>(obj, info.Kind).Metadata),
                 "ServiceAccount" => new[] { Cast<V1ServiceAccount>(obj, info.Kind).Metadata?.Name ?? "", (Cast<V1ServiceAccount>(obj, info.Kind).Secrets?.Count ?? 0).ToString(), Age.Since(Cast<V1ServiceAccount>(obj, info.Kind).Metadata?.CreationTimestamp, nowUtc) },
-                "Role" => new[] { Cast<V1Role>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1Role>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
-                "ClusterRole" => new[] { Cast<V1ClusterRole>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1ClusterRole>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
+                "Role" => NameAndCreated(Cast<V1Role>(obj, info.Kind).Metadata),
+                "ClusterRole" => NameAndCreated(Cast<V1ClusterRole>(obj, info.Kind).Metadata),
                 "RoleBinding" => BindingRow(Cast<V1RoleBinding>(obj, info.Kind).Metadata, Cast<V1RoleBinding>(obj, info.Kind).RoleRef, Cast<V1RoleBinding>(obj, info.Kind).Subjects, wide, nowUtc),
                 "ClusterRoleBinding" => BindingRow(Cast<V1ClusterRoleBinding>(obj, info.Kind).Metadata, Cast<V1ClusterRoleBinding>(obj, info.Kind).RoleRef, Cast<V1ClusterRoleBinding>(obj, info.Kind).Subjects, wide, nowUtc),
-                "LimitRange" => new[] { Cast<V1LimitRange>(obj, info.Kind).Metadata?.Name ?? "", Cast<V1LimitRange>(obj, info.Kind).Metadata?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? "" },
+                "LimitRange" => NameAndCreated(Cast<V1LimitRange>(obj, info.Kind).Metadata),
                 "Job" => JobRow(Cast<V1Job>(obj, info.Kind), wide, nowUtc),
                 "CronJob" => CronJobRow(Cast<V1CronJob>(obj, info.Kind), wide, nowUtc),
                 _ => throw new ArgumentException($"unsupported kind '{kind}'", nameof(kind)),
@@ -208,6 +208,10 @@ public static class Columns
         }
         return (headers, rows);
     }
+
+    /// <summary>kubectl's NAME and CREATED AT, for kinds it prints no more of.</summary>
+    static string[] NameAndCreated(V1ObjectMeta? m) =>
+        [m?.Name ?? "", m?.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ") ?? ""];
 
     static IEnumerable<string> BindingRow(V1ObjectMeta? m, V1RoleRef? role, IList<Rbacv1Subject>? subjects, bool wide, DateTime now)
     {

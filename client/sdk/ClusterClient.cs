@@ -271,7 +271,7 @@ public sealed class ClusterClient : IAsyncDisposable
         return Check(await node.Logs(new LogRequest(KeyOf(Kinds.Pod, ns, pod), container, previous, tailLines, since, timestamps))).Json ?? "";
     }
 
-    public static KindInfo KindOf<T>() => Kinds.All.FirstOrDefault(k => k.ModelType == typeof(T))
+    public static KindInfo KindOf<T>() => Kinds.ByModelType(typeof(T))
         ?? throw new ArgumentException($"{typeof(T).Name} is not a kind this cluster serves");
 
     static T Stamp<T>(T obj, KindInfo kind) where T : IKubernetesObject<V1ObjectMeta>
@@ -302,9 +302,8 @@ public sealed record GatewayTls(System.Security.Cryptography.X509Certificates.X5
     /// <summary>From PEM files: the client certificate and key, and the CA.</summary>
     public static GatewayTls FromFiles(string certFile, string keyFile, string caFile)
     {
-        var pair = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certFile, keyFile);
-        // Through PKCS#12: SslStream on Linux wants the key in a form it can hand to OpenSSL.
-        var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pair.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        var cert = Cluster.Interfaces.Security.ClusterPki.Exportable(
+            System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certFile, keyFile));
         return new GatewayTls(cert, System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caFile)));
     }
 
@@ -318,12 +317,5 @@ public sealed record GatewayTls(System.Security.Cryptography.X509Certificates.X5
         File.Exists(Path.Combine(dir, "admin.crt")) && File.Exists(Path.Combine(dir, "admin.key")) && File.Exists(Path.Combine(dir, "pki", "ca.crt"))
             ? FromFiles(Path.Combine(dir, "admin.crt"), Path.Combine(dir, "admin.key"), Path.Combine(dir, "pki", "ca.crt")) : null;
 
-    public bool Verifies(System.Security.Cryptography.X509Certificates.X509Certificate2 cert)
-    {
-        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Ca);
-        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-        return chain.Build(cert);
-    }
+    public bool Verifies(System.Security.Cryptography.X509Certificates.X509Certificate2 cert) => Cluster.Interfaces.Security.ClusterPki.Verify(Ca, cert);
 }

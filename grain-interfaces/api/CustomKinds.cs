@@ -27,6 +27,8 @@ public static class CustomKinds
     static long _generation;
 
     public static int Count => _byKind.Count;
+    /// <summary>The built-in kinds followed by these, made once per change (null while there are none).</summary>
+    public static IReadOnlyList<KindInfo>? AllKinds { get; private set; }
     /// <summary>Bumped whenever the set changes (caches of discovery and OpenAPI key on it).</summary>
     public static long Generation => Interlocked.Read(ref _generation);
     public static IEnumerable<KindInfo> Kinds => _byKind.Values.Select(c => c.Info);
@@ -58,6 +60,7 @@ public static class CustomKinds
         var before = _byKind;
         if (before.Count == next.Count && next.All(kv => before.TryGetValue(kv.Key, out var b) && b.CrdVersion == kv.Value.CrdVersion)) return;
         _byKind = next;
+        AllKinds = next.Count == 0 ? null : [.. Api.Kinds.Builtin, .. next.Values.Select(c => c.Info)];
         Interlocked.Increment(ref _generation);
     }
 

@@ -99,9 +99,13 @@ public static class Kinds
     public static readonly IReadOnlyList<KindInfo> Builtin = [CustomResourceDefinition, ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding, SelfSubjectAccessReview, SelfSubjectReview, Namespace, Node, Pod, ReplicaSet, Deployment, Service, ConfigMap, Secret, Event, Endpoints, EndpointSlice, Ingress, PodDisruptionBudget, DaemonSet, StatefulSet, Job, CronJob, StorageClass, PersistentVolumeClaim, PersistentVolume, HorizontalPodAutoscaler, ResourceQuota, LimitRange];
 
     /// <summary>The built-in kinds and those the cluster's CustomResourceDefinitions register (see <see cref="CustomKinds"/>).</summary>
-    public static IReadOnlyList<KindInfo> All => CustomKinds.Count == 0 ? Builtin : [.. Builtin, .. CustomKinds.Kinds];
+    /// <remarks>A snapshot CustomKinds rebuilds when the definitions change: this is read on hot paths.</remarks>
+    public static IReadOnlyList<KindInfo> All => CustomKinds.AllKinds ?? Builtin;
 
     public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
+
+    /// <summary>The built-in kind whose model is this type (V1Deployment: Deployment).</summary>
+    public static KindInfo? ByModelType(Type type) => Builtin.FirstOrDefault(k => k.ModelType == type);
 
     /// <summary>Resolves what a user types: kind, plural, singular or short name, any case, optionally "name.group".</summary>
     public static KindInfo? Resolve(string text)

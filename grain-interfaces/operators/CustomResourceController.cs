@@ -64,7 +64,7 @@ public abstract class CustomResourceController<TSpec, TStatus> : Grain, ICustomR
     /// <summary>Creates the object, owned by the resource (so it is deleted with it), or updates it to what is given.</summary>
     protected async Task<T> ApplyOwned<T>(Resource owner, T desired) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var kind = Kinds.All.FirstOrDefault(k => k.ModelType == typeof(T)) ?? throw new ArgumentException($"{typeof(T).Name} is not a kind this cluster serves");
+        var kind = Kinds.ByModelType(typeof(T)) ?? throw new ArgumentException($"{typeof(T).Name} is not a kind this cluster serves");
         desired.ApiVersion = kind.ApiVersion;
         desired.Kind = kind.Kind;
         desired.Metadata ??= new V1ObjectMeta();
@@ -86,7 +86,7 @@ public abstract class CustomResourceController<TSpec, TStatus> : Grain, ICustomR
     /// <summary>An object in the resource's namespace (or cluster-scoped), or null when absent.</summary>
     protected async Task<T?> Get<T>(Resource owner, string name) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var kind = Kinds.All.FirstOrDefault(k => k.ModelType == typeof(T)) ?? throw new ArgumentException($"{typeof(T).Name} is not a kind this cluster serves");
+        var kind = Kinds.ByModelType(typeof(T)) ?? throw new ArgumentException($"{typeof(T).Name} is not a kind this cluster serves");
         var r = await GrainFactory.For(new ObjectKey(kind.Kind, kind.Namespaced ? owner.Namespace : "", name)).Get();
         return r.Ok ? KubernetesJson.Deserialize<T>(r.Json!) : null;
     }

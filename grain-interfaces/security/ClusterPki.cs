@@ -47,4 +47,15 @@ public static class ClusterPki
         var cert = Issue(X509Certificate2.CreateFromPem(caCertPem), caKey, user, groups, server: false, null);
         return (cert.ExportCertificatePem() + "\n", cert.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
     }
+
+    /// <summary>True when the CA signed the certificate (and, when given, for this usage OID) and it is valid now.</summary>
+    public static bool Verify(X509Certificate2 ca, X509Certificate2 cert, string? usage = null)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (usage != null) chain.ChainPolicy.ApplicationPolicy.Add(new Oid(usage));
+        return chain.Build(cert);
+    }
 }

@@ -310,7 +310,11 @@ public sealed class NodeAgent : IAsyncDisposable
         foreach (var p in live.Values.Select(x => x.Pod).Where(p => p.Spec.Volumes?.Any(v => v.ConfigMap != null || v.Secret != null) == true))
             try { await _volumes.RefreshAsync(p); }
             catch (Exception e) when (e is OrleansException or TimeoutException or IOException) { _logger.LogDebug("refreshing the volumes of {Pod} failed: {Message}", p.Metadata.Name, e.Message); }
-        if (_runtime.BindsFiles) await WriteHostsFiles(live.Values.Select(x => x.Pod).Where(p => containers.Any(c => c.PodUid == p.Metadata.Uid)).ToList());
+        if (_runtime.BindsFiles)
+        {
+            var withContainers = containers.Select(c => c.PodUid).ToHashSet();
+            await WriteHostsFiles(live.Values.Select(x => x.Pod).Where(p => withContainers.Contains(p.Metadata.Uid)).ToList());
+        }
         var ids = containers.Select(c => c.Id).ToHashSet();
         foreach (var k in _probes.Keys.Where(k => !ids.Contains(k.ContainerId)).ToList()) _probes.TryRemove(k, out _);
 

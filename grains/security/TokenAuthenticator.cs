@@ -11,10 +11,25 @@ public sealed class TokenAuthenticator(ECDsa signingKey, IReadOnlyDictionary<str
 {
     public ECDsa SigningKey => signingKey;
 
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (UserInfo User, DateTime Until)> _verified = new();
+
+    /// <remarks>
+    /// The API authenticates a request and the grain filter each call it makes with the same token, so a signed
+    /// token's verification (an ECDSA check) is remembered for a minute, and never past the token's expiry.
+    /// </remarks>
     public UserInfo? Authenticate(string token)
     {
         if (staticTokens.TryGetValue(token, out var u)) return u;
-        return ClusterTokens.Verify(signingKey, token) is { } claims ? ClusterTokens.UserOf(claims) : null;
+        var now = DateTime.UtcNow;
+        if (_verified.TryGetValue(token, out var hit) && hit.Until > now) return hit.User;
+        if (ClusterTokens.Verify(signingKey, token) is not { } claims) return null;
+        var user = ClusterTokens.UserOf(claims);
+        var until = now.AddMinutes(1);
+        if (claims["exp"] is System.Text.Json.Nodes.JsonValue exp && exp.TryGetValue<long>(out var e) && DateTimeOffset.FromUnixTimeSeconds(e).UtcDateTime < until)
+            until = DateTimeOffset.FromUnixTimeSeconds(e).UtcDateTime;
+        if (_verified.Count > 10_000) _verified.Clear(); // a bound, not an LRU: a miss only costs one verification
+        _verified[token] = (user, until);
+        return user;
     }
 
     public string Issue(UserInfo user, TimeSpan? lifetime = null) => ClusterTokens.Issue(signingKey, user, lifetime);
@@ -62,8 +77,10 @@ public sealed class SecurityOptions
     public bool AnonymousIsAdmin { get; set; }
     /// <summary>What marks the silos' own calls (<see cref="InternalCalls"/>); the same on every silo of a cluster.</summary>
     public string? InternalSecret { get; set; }
+    /// <remarks>On every grain call: compared in constant time without allocating.</remarks>
     public bool IsInternal(string? marker) =>
-        marker != null && InternalSecret != null && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(marker), System.Text.Encoding.UTF8.GetBytes(InternalSecret));
+        marker != null && InternalSecret != null
+        && CryptographicOperations.FixedTimeEquals(System.Runtime.InteropServices.MemoryMarshal.AsBytes(marker.AsSpan()), System.Runtime.InteropServices.MemoryMarshal.AsBytes(InternalSecret.AsSpan()));
 
     /// <summary>The internal secret of a cluster: an HMAC of a fixed label under the token signing key.</summary>
     public static string DeriveInternalSecret(ECDsa signingKey) =>

@@ -61,17 +61,7 @@ public sealed class ApiTls
         ClusterPki.Issue(Ca ?? throw new InvalidOperationException("no cluster CA"), _caKey ?? throw new InvalidOperationException("the cluster CA's key is not on this silo"), user, groups, server: false, null);
 
     /// <summary>True when the cluster CA signed the certificate and it is valid now (silo-to-silo and gateway TLS).</summary>
-    public bool SignedByCa(X509Certificate2 cert, string? usage = null) => Ca != null && Chain(Ca, cert, usage);
-
-    static bool Chain(X509Certificate2 ca, X509Certificate2 cert, string? usage)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (usage != null) chain.ChainPolicy.ApplicationPolicy.Add(new Oid(usage));
-        return chain.Build(cert);
-    }
+    public bool SignedByCa(X509Certificate2 cert, string? usage = null) => Ca != null && ClusterPki.Verify(Ca, cert, usage);
 
     /// <summary>The user a client certificate names, when the cluster CA signed it and it is valid now.</summary>
     public (string User, IReadOnlyList<string> Groups)? Authenticate(X509Certificate2 cert)

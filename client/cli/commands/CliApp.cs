@@ -66,23 +66,27 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr) : IAsyncDis
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException) { return null; }
     }
 
-    /// <summary>The data directory of a silo on this machine (~/.cluster/NODE), if readable: its admin credentials.</summary>
-    static string? LocalDataDir()
+    /// <summary>The default data directories' root of silos on this machine (~/.cluster).</summary>
+    public static string LocalRoot => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster");
+
+    /// <summary>
+    /// A file a silo on this machine wrote in its default data directory (~/.cluster/NODE/NAME): this host's node
+    /// first, else the newest one; null when there is none.
+    /// </summary>
+    public static string? LocalSiloFile(string name)
     {
-        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster");
-        if (!Directory.Exists(root)) return null;
-        var own = Path.Combine(root, Environment.MachineName.ToLowerInvariant());
-        return Directory.Exists(own) ? own : Directory.GetDirectories(root).OrderByDescending(Directory.GetLastWriteTimeUtc).FirstOrDefault();
+        if (!Directory.Exists(LocalRoot)) return null;
+        var own = Path.Combine(LocalRoot, Environment.MachineName.ToLowerInvariant(), name);
+        return File.Exists(own) ? own
+            : Directory.GetDirectories(LocalRoot).Select(d => Path.Combine(d, name)).Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
     }
+
+    static string? LocalDataDir() => LocalSiloFile("admin.crt") is { } f ? Path.GetDirectoryName(f) : null;
 
     /// <summary>The admin token a silo on this machine wrote (~/.cluster/NODE/admin.token), if one is readable.</summary>
     public static string? LocalAdminToken()
     {
-        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster");
-        if (!Directory.Exists(root)) return null;
-        var own = Path.Combine(root, Environment.MachineName.ToLowerInvariant(), "admin.token");
-        var file = File.Exists(own) ? own : Directory.GetDirectories(root).Select(d => Path.Combine(d, "admin.token")).Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
-        try { return file != null ? File.ReadAllText(file).Trim() : null; }
+        try { return LocalSiloFile("admin.token") is { } file ? File.ReadAllText(file).Trim() : null; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
     public static string Ns(ParseResult p) => p.GetValue(CliApp.Namespace) ?? "default";

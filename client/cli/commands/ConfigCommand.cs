@@ -59,10 +59,7 @@ public static class ConfigCommand
             var f = Path.Combine(dataDir, "admin.kubeconfig");
             return File.Exists(f) ? f : throw new CliException($"error: {f} does not exist: is --data-dir the data directory of a silo that has started?");
         }
-        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cluster");
-        var found = Directory.Exists(root)
-            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "admin.kubeconfig")).Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-            : null;
-        return found ?? throw new CliException($"error: no silo data directory with an admin.kubeconfig under {root}: start a silo (dotnet run --project silo) or give --data-dir");
+        return CliContext.LocalSiloFile("admin.kubeconfig")
+            ?? throw new CliException($"error: no silo data directory with an admin.kubeconfig under {CliContext.LocalRoot}: start a silo (dotnet run --project silo) or give --data-dir");
     }
 }

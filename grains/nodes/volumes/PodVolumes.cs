@@ -112,6 +112,8 @@ public sealed class PodVolumes(string root, IGrainFactory grains, string node = 
     }
 
     /// <summary>Removes the volumes of pods no longer on this node.</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _hosts = new();
+
     /// <summary>The pod's managed /etc/hosts ({root}/{uid}/etc-hosts).</summary>
     public string HostsPath(string uid) => Path.Combine(PodDir(uid), "etc-hosts");
 
@@ -121,8 +123,9 @@ public sealed class PodVolumes(string root, IGrainFactory grains, string node = 
     /// </summary>
     public bool WriteHosts(string uid, string content)
     {
+        // Rewritten every sync pass: what was last written is remembered, so an unchanged file costs no read.
+        if (_hosts.TryGetValue(uid, out var last) && last == content) return false;
         var path = HostsPath(uid);
-        if (File.Exists(path) && File.ReadAllText(path) == content) return false;
         Directory.CreateDirectory(PodDir(uid));
         using (var f = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
         {
@@ -130,11 +133,13 @@ public sealed class PodVolumes(string root, IGrainFactory grains, string node = 
             f.Write(bytes);
             f.SetLength(bytes.Length);
         }
+        _hosts[uid] = content;
         return true;
     }
 
     public void RemoveExcept(IReadOnlySet<string> liveUids)
     {
+        foreach (var uid in _hosts.Keys.Where(u => !liveUids.Contains(u)).ToList()) _hosts.TryRemove(uid, out _);
         if (!Directory.Exists(root)) return;
         foreach (var dir in Directory.GetDirectories(root))
             if (!liveUids.Contains(Path.GetFileName(dir)))
