@@ -17,6 +17,11 @@ if (args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault() == "api") re
 if (args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault() == "scheduling")
     return await SchedulingScenario.RunAsync(repo, args.SkipWhile(a => a != "--nodes").Skip(1).Select(int.Parse).FirstOrDefault(5000),
         args.SkipWhile(a => a != "--pods").Skip(1).Select(int.Parse).FirstOrDefault(100000));
+// Scenario 3 (scale held, simulated nodes): -- --scenario scale [--nodes 5000] [--pods 150000] [--store embedded|redis]
+if (args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault() == "scale")
+    return await ScaleScenario.RunAsync(repo, args.SkipWhile(a => a != "--nodes").Skip(1).Select(int.Parse).FirstOrDefault(5000),
+        args.SkipWhile(a => a != "--pods").Skip(1).Select(int.Parse).FirstOrDefault(150000),
+        args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault() == "redis");
 var results = new List<Row>();
 
 // 1. The floor: create + start of the same image with an init and a published port, through the Docker API.

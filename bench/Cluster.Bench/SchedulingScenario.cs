@@ -11,19 +11,43 @@ namespace Cluster.Bench;
 /// </summary>
 static class SchedulingScenario
 {
+    public const int PerDeployment = 1000;
+
     public static async Task<int> RunAsync(string repo, int nodes, int pods)
     {
         await using var silo = await BenchSilo.StartAsync(repo, "--runtime", "simulated", "--simulated-nodes", nodes.ToString(), "--rate-limit", "0");
         await using var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}");
+        var nodesReady = await WaitForNodes(client, nodes);
+        if (nodesReady == null) return 1;
+        var load = await LoadAsync(client, pods);
+        var rate = load.Available / load.Total.TotalSeconds;
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"scenario 2: {nodes} simulated nodes in one silo (ready after {nodesReady.Value.TotalSeconds:0} s), {load.Deployments} Deployments x {PerDeployment} pods");
+        Console.WriteLine($"{"applies done after (s)",-50} {load.Applied.TotalSeconds,8:0.0}");
+        Console.WriteLine($"{"all available after (s)",-50} {load.Total.TotalSeconds,8:0.0}");
+        Console.WriteLine($"{"pods/s end to end, target >= 5000",-50} {rate,8:0}  {(rate >= 5000 ? "met" : "missed")}");
+        Console.WriteLine($"{"silo RSS (MB)",-50} {silo.RssMb(),8:0}");
+        return 0;
+    }
+
+    /// <summary>How long until every simulated node is Ready (null after 10 minutes).</summary>
+    public static async Task<TimeSpan?> WaitForNodes(ClusterClient client, int nodes)
+    {
         var registered = Stopwatch.StartNew();
         while ((await client.ListAsync<V1Node>(null)).Count(n => n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true) < nodes)
         {
-            if (registered.Elapsed > TimeSpan.FromMinutes(10)) { Console.Error.WriteLine("the nodes did not all register within 10 minutes"); return 1; }
+            if (registered.Elapsed > TimeSpan.FromMinutes(10)) { Console.Error.WriteLine("the nodes did not all register within 10 minutes"); return null; }
             await Task.Delay(1000);
         }
-        var nodesReady = registered.Elapsed;
-        const int perDeployment = 1000;
-        var deployments = Math.Max(1, pods / perDeployment);
+        return registered.Elapsed;
+    }
+
+    public sealed record Load(int Deployments, int Available, TimeSpan Applied, TimeSpan Total);
+
+    /// <summary>Applies Deployments of 1,000 pods until <paramref name="pods"/> are asked for; waits until all are available.</summary>
+    public static async Task<Load> LoadAsync(ClusterClient client, int pods)
+    {
+        var deployments = Math.Max(1, pods / PerDeployment);
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < deployments; i++)
             await client.ApplyAsync(new V1Deployment
@@ -31,7 +55,7 @@ static class SchedulingScenario
                 Metadata = new V1ObjectMeta { Name = $"load-{i}", NamespaceProperty = "default" },
                 Spec = new V1DeploymentSpec
                 {
-                    Replicas = perDeployment,
+                    Replicas = PerDeployment,
                     Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = $"load-{i}" } },
                     Template = new V1PodTemplateSpec
                     {
@@ -41,23 +65,21 @@ static class SchedulingScenario
                 },
             });
         var applied = sw.Elapsed;
+        var available = await WaitAvailable(client, deployments * PerDeployment, sw);
+        return new Load(deployments, available, applied, sw.Elapsed);
+    }
+
+    /// <summary>Polls the Deployments until their available replicas add up to <paramref name="want"/> (20 minutes at most).</summary>
+    public static async Task<int> WaitAvailable(ClusterClient client, int want, Stopwatch sw)
+    {
         var last = -1;
         while (true)
         {
             var available = (await client.ListAsync<V1Deployment>()).Sum(d => d.Status?.AvailableReplicas ?? 0);
             if (available != last) { Console.Error.WriteLine($"{sw.Elapsed.TotalSeconds,6:0.0} s: {available} available"); last = available; }
-            if (available >= deployments * perDeployment) break;
-            if (sw.Elapsed > TimeSpan.FromMinutes(20)) { Console.Error.WriteLine("not all available within 20 minutes"); break; }
+            if (available >= want) return available;
+            if (sw.Elapsed > TimeSpan.FromMinutes(20)) { Console.Error.WriteLine("not all available within 20 minutes"); return available; }
             await Task.Delay(1000);
         }
-        var total = sw.Elapsed;
-        var rate = last / total.TotalSeconds;
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Console.WriteLine($"scenario 2: {nodes} simulated nodes in one silo (ready after {nodesReady.TotalSeconds:0} s), {deployments} Deployments x {perDeployment} pods");
-        Console.WriteLine($"{"applies done after (s)",-50} {applied.TotalSeconds,8:0.0}");
-        Console.WriteLine($"{"all available after (s)",-50} {total.TotalSeconds,8:0.0}");
-        Console.WriteLine($"{"pods/s end to end, target >= 5000",-50} {rate,8:0}  {(rate >= 5000 ? "met" : "missed")}");
-        Console.WriteLine($"{"silo RSS (MB)",-50} {silo.RssMb(),8:0}");
-        return 0;
     }
 }

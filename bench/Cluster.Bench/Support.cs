@@ -44,19 +44,37 @@ sealed class BenchSilo : IAsyncDisposable
         var dll = Path.Combine(repo, "silo", "bin", "Release", "net10.0", "cluster-silo.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"build first: dotnet build -c Release ({dll} is missing)");
         var api = s.ApiPort = FreePort();
+        s._args = [dll, "--node-name", s.Node, "--data-dir", s._dir, "--api-port", api.ToString(), "--gateway-port", s.GatewayPort.ToString(), "--silo-port", FreePort().ToString(), "--insecure-local", .. extra];
+        await s.LaunchAsync();
+        await Task.Delay(3000);
+        return s;
+    }
+
+    string[] _args = [];
+
+    /// <summary>Starts the process and waits until the API answers /readyz.</summary>
+    async Task LaunchAsync()
+    {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "--node-name", s.Node, "--data-dir", s._dir, "--api-port", api.ToString(), "--gateway-port", s.GatewayPort.ToString(), "--silo-port", FreePort().ToString(), "--insecure-local" }.Concat(extra))
-            psi.ArgumentList.Add(a);
-        s._p = Process.Start(psi)!;
-        s._p.BeginOutputReadLine();
-        s._p.BeginErrorReadLine();
+        foreach (var a in _args) psi.ArgumentList.Add(a);
+        _p = Process.Start(psi)!;
+        _p.BeginOutputReadLine();
+        _p.BeginErrorReadLine();
         using var http = new HttpClient();
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 1200; i++)
         {
-            try { if ((await http.GetAsync($"http://127.0.0.1:{api}/readyz")).IsSuccessStatusCode) { await Task.Delay(3000); return s; } } catch { }
+            try { if ((await http.GetAsync($"http://127.0.0.1:{ApiPort}/readyz")).IsSuccessStatusCode) return; } catch { }
             await Task.Delay(100);
         }
         throw new TimeoutException("the silo did not start");
+    }
+
+    /// <summary>kill -9, then the same silo again (same data, same ports): what a crash and a restart look like.</summary>
+    public async Task KillAndRestartAsync()
+    {
+        _p.Kill(true);
+        await _p.WaitForExitAsync();
+        await LaunchAsync();
     }
 
     public double RssMb()

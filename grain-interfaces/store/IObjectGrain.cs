@@ -151,7 +151,9 @@ public sealed record PodUsage(string PodUid, double MilliCpu, long MemoryBytes);
 public sealed record ServiceTraffic(string Silo, double RequestsPerSecond, double ErrorRatio);
 
 [GenerateSerializer, Immutable]
-public sealed record NodeAssignments(long Version, IReadOnlyList<ObjectKey> Pods);
+/// <summary>The pods bound to a node. Changed names the pods whose objects changed since the previous version, when
+/// the sender knows (a push for one write); null means any may have (a poll), and the agent re-reads them all.</summary>
+public sealed record NodeAssignments(long Version, IReadOnlyList<ObjectKey> Pods, IReadOnlyList<ObjectKey>? Changed = null);
 
 public static class ObjectGrains
 {

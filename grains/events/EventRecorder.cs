@@ -17,6 +17,7 @@ public static class EventRecorder
     const int Burst = 25;
     static readonly TimeSpan Refill = TimeSpan.FromMinutes(5);
     static readonly Dictionary<string, (double Tokens, DateTime At)> Buckets = new();
+    static DateTime _pruned;
 
     /// <summary>client-go's EventSourceObjectSpamFilter: a token bucket per source and involved object.</summary>
     public static bool Allow(string source, string objectKey, DateTime now)
@@ -24,8 +25,13 @@ public static class EventRecorder
         var key = source + "\n" + objectKey;
         lock (Buckets)
         {
-            if (Buckets.Count > 4096)
-                foreach (var stale in Buckets.Where(kv => now - kv.Value.At > Refill * Burst).Select(kv => kv.Key).ToList()) Buckets.Remove(stale);
+            // Forget buckets that have refilled (the same as absent); at most once a minute, as it scans them all.
+            if (Buckets.Count > 4096 && now - _pruned > TimeSpan.FromMinutes(1))
+            {
+                _pruned = now;
+                foreach (var stale in Buckets.Where(kv => kv.Value.Tokens + (now - kv.Value.At).TotalSeconds / Refill.TotalSeconds >= Burst).Select(kv => kv.Key).ToList())
+                    Buckets.Remove(stale);
+            }
             var (tokens, at) = Buckets.TryGetValue(key, out var b) ? b : (Burst, now);
             tokens = Math.Min(Burst, tokens + (now - at).TotalSeconds / Refill.TotalSeconds);
             if (tokens < 1) { Buckets[key] = (tokens, now); return false; }

@@ -205,6 +205,11 @@ public sealed class NodeAgent : IAsyncDisposable
     }
 
     long _assignmentsVersion = -1;
+    // Pods as last read, and which to read again on the next pass (guarded by _wake's lock).
+    readonly ConcurrentDictionary<ObjectKey, (ApiResult Result, V1Pod Pod)> _pods = new();
+    readonly HashSet<ObjectKey> _changed = [];
+    bool _rereadAll = true;
+    DateTime _lastFullRead;
     // The trace of each pod's latest write (its binding, at first): starting its containers continues it.
     readonly ConcurrentDictionary<string, string?> _traces = new();
 
@@ -213,6 +218,9 @@ public sealed class NodeAgent : IAsyncDisposable
     {
         lock (_wake)
         {
+            // What changed is worth knowing even from a late message: re-reading a pod is never wrong.
+            if (a.Changed == null) _rereadAll = true;
+            else foreach (var k in a.Changed) _changed.Add(k);
             // Versions start from the activation's clock, so a newer activation's list wins over a late older one.
             if (a.Version <= _assignmentsVersion && _assignmentsKnown) return;
             _assignmentsVersion = a.Version;
@@ -275,8 +283,21 @@ public sealed class NodeAgent : IAsyncDisposable
         var containers = await _runtime.ListAsync(_node, ct);
         // A pod that cannot be read now (its grain is moving off a crashed silo) does not hold up the others; the
         // pass runs again shortly, and nothing is removed while any pod is unknown.
+        // Only the pods that changed are read again (a pass per new pod would otherwise read every pod of the node:
+        // quadratic in pods per node); all of them every PodRereadPeriod.
+        bool all;
+        HashSet<ObjectKey> changed;
+        lock (_wake)
+        {
+            all = _rereadAll || DateTime.UtcNow - _lastFullRead > _options.PodRereadPeriod;
+            _rereadAll = false;
+            changed = [.. _changed];
+            _changed.Clear();
+        }
+        if (all) _lastFullRead = DateTime.UtcNow;
         var results = await Task.WhenAll(assigned.Select(async k =>
         {
+            if (!all && !changed.Contains(k) && _pods.TryGetValue(k, out var known)) return (Key: k, Result: known.Result);
             try { return (Key: k, Result: await _grains.For(k).Get()); }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
@@ -288,9 +309,20 @@ public sealed class NodeAgent : IAsyncDisposable
         var unknown = false;
         foreach (var (key, r) in results)
         {
-            if (r.Ok) { var pod = Objects.FromJson<V1Pod>(r.Json!); pods.Add((key, pod)); _traces[pod.Metadata.Uid] = r.TraceParent; }
-            else if (r.Code != 404) unknown = true;
+            if (r.Ok)
+            {
+                var pod = Remember(key, r);
+                pods.Add((key, pod));
+                _traces[pod.Metadata.Uid] = r.TraceParent;
+            }
+            else
+            {
+                _pods.TryRemove(key, out _);
+                if (r.Code != 404) { unknown = true; lock (_wake) _changed.Add(key); }
+            }
         }
+        var bound = assigned.ToHashSet();
+        foreach (var k in _pods.Keys.Where(k => !bound.Contains(k)).ToList()) _pods.TryRemove(k, out _);
         if (unknown) WakeSoon();
         var live = pods.Where(p => p.Pod.Spec.NodeName == _node).ToDictionary(p => p.Pod.Metadata.Uid);
 
@@ -304,6 +336,7 @@ public sealed class NodeAgent : IAsyncDisposable
         foreach (var uid in _waiting.Keys.Where(u => !live.ContainsKey(u)).ToList()) { _waiting.TryRemove(uid, out _); _reported.TryRemove(uid, out _); }
         foreach (var uid in _running.Keys.Where(u => !live.ContainsKey(u)).ToList()) _running.TryRemove(uid, out _);
         foreach (var uid in _traces.Keys.Where(u => !live.ContainsKey(u)).ToList()) _traces.TryRemove(uid, out _);
+        foreach (var uid in _settled.Keys.Where(u => !live.ContainsKey(u)).ToList()) _settled.TryRemove(uid, out _);
         foreach (var (uid, p) in live) _running[uid] = p;
         if (!unknown) _volumes.RemoveExcept(live.Keys.ToHashSet());
         // ConfigMap and Secret volumes follow their objects while the pod runs.
@@ -322,11 +355,24 @@ public sealed class NodeAgent : IAsyncDisposable
         using var gate = new SemaphoreSlim(_options.StartConcurrency);
         await Task.WhenAll(live.Values.Select(async p =>
         {
+            var observed = byPod.GetValueOrDefault(p.Pod.Metadata.Uid) ?? [];
+            var input = SyncInput(p.Pod, observed);
+            if (input != null && _settled.TryGetValue(p.Pod.Metadata.Uid, out var settled) && settled == input) return;
+            _settled.TryRemove(p.Pod.Metadata.Uid, out _);
             await gate.WaitAsync(ct);
-            try { await SyncPodAsync(p.Key, p.Pod, byPod.GetValueOrDefault(p.Pod.Metadata.Uid) ?? [], ct); }
+            try { if (await SyncPodAsync(p.Key, p.Pod, observed, ct) && input != null) _settled[p.Pod.Metadata.Uid] = input; }
             catch (Exception e) when (e is not OperationCanceledException) { _logger.LogWarning(e, "sync of pod {Pod} failed", p.Key); }
             finally { gate.Release(); }
         }));
+    }
+
+    /// <summary>The pod a read returned, decoded once per version.</summary>
+    V1Pod Remember(ObjectKey key, ApiResult r)
+    {
+        if (_pods.TryGetValue(key, out var known) && known.Result.Json == r.Json) return known.Pod;
+        var pod = Objects.FromJson<V1Pod>(r.Json!);
+        _pods[key] = (r, pod);
+        return pod;
     }
 
     /// <summary>The Endpoints of the headless Services in a namespace (the service records of its pods' hosts files).</summary>
@@ -352,7 +398,8 @@ public sealed class NodeAgent : IAsyncDisposable
         }
     }
 
-    async Task SyncPodAsync(ObjectKey key, V1Pod pod, IReadOnlyList<RuntimeContainer> observed, CancellationToken ct)
+    /// <summary>True when the pod needed nothing: no action, and the status it holds is the one observed.</summary>
+    async Task<bool> SyncPodAsync(ObjectKey key, V1Pod pod, IReadOnlyList<RuntimeContainer> observed, CancellationToken ct)
     {
         var uid = pod.Metadata.Uid;
         var waiting = _waiting.GetOrAdd(uid, _ => new Dictionary<string, Waiting>());
@@ -383,18 +430,40 @@ public sealed class NodeAgent : IAsyncDisposable
                 _waiting.TryRemove(uid, out _);
                 _reported.TryRemove(uid, out _);
             }
-            return;
+            return false;
         }
         var now = acted ? await _runtime.ListAsync(_node, ct, uid) : observed;
         var status = PodStatusBuilder.Build(pod, now, nextWaiting, _options.HostIp, Objects.Now(), ProbeReadiness(pod, now));
         var ports = string.Join(",", now.Where(c => c.State == ContainerStates.Running)
             .SelectMany(c => c.HostPorts.OrderBy(p => p.Key).Select(p => $"{c.ContainerName}/{p.Key}={p.Value}")));
         var json = Objects.ToJson(status);
-        if (_reported.TryGetValue(uid, out var last) && last == json + ports) return;
+        if (_reported.TryGetValue(uid, out var last) && last == json + ports) return !acted;
         if (Objects.SameJson(pod.Status, status) && (pod.Metadata.Annotations.Val(PodGrain.HostPortsAnnotation) ?? "") == ports)
-        { _reported[uid] = json + ports; return; }
+        { _reported[uid] = json + ports; return !acted; }
         var reported = await grain.ReportStatus(json, ports);
-        if (reported.Ok) _reported[uid] = json + ports;
+        if (reported.Ok)
+        {
+            _reported[uid] = json + ports;
+            Remember(key, reported); // the pod as it now stands, so the next pass does not compare with the old status
+        }
+        return false;
+    }
+
+    // What each pod's last settled sync saw; a pod that sees the same again needs no sync (see Settled).
+    readonly ConcurrentDictionary<string, string> _settled = new();
+
+    /// <summary>
+    /// What a pod's sync depends on, or null when it also depends on the clock (a deletion's grace period, a restart
+    /// backoff, a deadline) or on probes: the same input gives the same output, so the pass skips such a pod.
+    /// </summary>
+    string? SyncInput(V1Pod pod, IReadOnlyList<RuntimeContainer> observed)
+    {
+        if (pod.Metadata.DeletionTimestamp != null || pod.Spec.ActiveDeadlineSeconds != null) return null;
+        if (_waiting.TryGetValue(pod.Metadata.Uid, out var w) && w.Count > 0) return null;
+        if (pod.Spec.Containers.Any(c => c.ReadinessProbe != null || c.LivenessProbe != null || c.StartupProbe != null)) return null;
+        var sb = new System.Text.StringBuilder(pod.Metadata.ResourceVersion);
+        foreach (var c in observed) sb.Append('|').Append(c.Id).Append(':').Append(c.State).Append(':').Append(c.ExitCode);
+        return sb.ToString();
     }
 
     /// <summary>Per container: false while a startup or readiness probe has not passed (containers without probes are ready when running).</summary>

@@ -5,6 +5,11 @@ public sealed class NodeAgentOptions
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Full resync of every pod even without a signal (backoff expiries, missed events).</summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Between full passes the agent re-reads only the pods it was told changed (their node grain hears of every
+    /// write to spec, metadata or deletion); every this often it re-reads them all anyway (kubelet's syncFrequency).
+    /// </summary>
+    public TimeSpan PodRereadPeriod { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Containers started at the same time (the engine gains little past a few: see docker-engine.md).</summary>
     public int StartConcurrency { get; set; } = 4;
     public string HostIp { get; set; } = "127.0.0.1";

@@ -58,7 +58,7 @@ public sealed class NodeGrain(
         await base.OnActivateAsync(ct);
         foreach (var (ns, json) in await GrainFactory.PodsOnNode(Key.Name))
             _pods.Add(new ObjectKey("Pod", ns, Objects.FromJson<V1Pod>(json).Metadata.Name));
-        Bump();
+        Bump(null); // a new activation: the agent reads every pod again
     }
 
     public async Task<ApiResult> Heartbeat(string statusJson)
@@ -137,23 +137,23 @@ public sealed class NodeGrain(
     public Task Assign(ObjectKey pod)
     {
         _pods.Add(pod);
-        Bump();
+        Bump(pod);
         return Task.CompletedTask;
     }
 
     public Task Unassign(ObjectKey pod)
     {
-        if (_pods.Remove(pod)) Bump();
+        if (_pods.Remove(pod)) Bump(pod);
         return Task.CompletedTask;
     }
 
-    void Bump()
+    void Bump(ObjectKey? changed)
     {
         _version++;
         var w = _waiters;
         _waiters = [];
         foreach (var t in w) t.TrySetResult();
-        agents.Get(Key.Name)?.Receive(new NodeAssignments(_version, _pods.ToList()));
+        agents.Get(Key.Name)?.Receive(new NodeAssignments(_version, _pods.ToList(), changed == null ? null : [changed]));
     }
 
     public async Task<NodeAssignments> WaitAssignments(long sinceVersion, TimeSpan maxWait)

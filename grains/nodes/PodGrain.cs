@@ -62,6 +62,10 @@ public sealed class PodGrain(
         return null;
     }
 
+    // A bound pod's node hears of every change in AfterCommit; only an unbound pod has anything to do after a write
+    // (ask the scheduler). Activation still reconciles every pod, which re-announces bound ones after a crash.
+    protected override bool ReconcileAfterWrite(V1Pod? old, V1Pod current) => string.IsNullOrEmpty(current.Spec.NodeName);
+
     INodeGrain Node(string name) => GrainFactory.GetGrain<INodeGrain>(new ObjectKey("Node", "", name).GrainKey);
 
     public async Task<ApiResult> Bind(string nodeName)
@@ -151,11 +155,17 @@ public sealed class PodGrain(
 
     protected override async Task AfterCommit(V1Pod? old, V1Pod current)
     {
-        if (old == null || ServesChanged(old, current)) await NotifyServices(old, current);
+        if ((old == null || ServesChanged(old, current)) && (HasAddress(old) || HasAddress(current))) await NotifyServices(old, current);
         // Tell the node about any change of its pod (spec, deletion), so the agent acts at once.
-        if (!string.IsNullOrEmpty(current.Spec.NodeName) && (old?.Spec.NodeName != current.Spec.NodeName || !Objects.SameJson(old?.Spec, current.Spec) || old?.Metadata.DeletionTimestamp != current.Metadata.DeletionTimestamp))
+        // (Its agent re-reads only the pods it hears of, so metadata counts too: labels feed the downward API.)
+        if (!string.IsNullOrEmpty(current.Spec.NodeName) && (old?.Spec.NodeName != current.Spec.NodeName || !Objects.SameJson(old?.Spec, current.Spec)
+                || old?.Metadata.DeletionTimestamp != current.Metadata.DeletionTimestamp
+                || !Objects.SameJson(old?.Metadata.Labels, current.Metadata.Labels) || !Objects.SameJson(old?.Metadata.Annotations, current.Metadata.Annotations)))
             await Node(current.Spec.NodeName).Assign(Key);
     }
+
+    /// <summary>Endpoints list only pods with an address: a change to a pod that never had one changes no endpoints.</summary>
+    static bool HasAddress(V1Pod? p) => p?.Status?.PodIP != null || p?.Status?.HostIP != null;
 
     static bool Ready(V1Pod p) => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
@@ -182,7 +192,7 @@ public sealed class PodGrain(
 
     protected override async Task OnRemoved(V1Pod gone)
     {
-        await NotifyServices(gone, null);
+        if (HasAddress(gone)) await NotifyServices(gone, null);
         if (!string.IsNullOrEmpty(gone.Spec.NodeName))
         {
             try

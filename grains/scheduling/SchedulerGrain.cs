@@ -29,6 +29,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
     SchedulingPipeline _pipeline = null!;
     IGrainTimer? _batch;
     long _sequence;
+    int _nextStart; // where the next pod's search over the nodes begins (kube-scheduler's nextStartNodeIndex)
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -60,7 +61,13 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
     {
         // Pods re-announce themselves while unbound. One we think placed is taken again: its bind may have been
         // lost (the batch re-reads the pod and drops it if it is bound after all).
-        if (_pending.ContainsKey(pod)) return Task.CompletedTask;
+        if (_pending.ContainsKey(pod))
+        {
+            // Taken from the index when this activation started, before the pod announced itself: keep its trace.
+            if (_queuedAt.GetValueOrDefault(pod).Trace == null && Telemetry.Telemetry.CurrentParent() is { } trace)
+                _queuedAt[pod] = (System.Diagnostics.Stopwatch.GetTimestamp(), trace);
+            return Task.CompletedTask;
+        }
         _pending[pod] = ++_sequence;
         _queuedAt[pod] = (System.Diagnostics.Stopwatch.GetTimestamp(), Telemetry.Telemetry.CurrentParent());
         Telemetry.Telemetry.SchedulerQueue(_pending.Count);
@@ -116,6 +123,8 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         var nodes = await Snapshot();
         // A pod that cannot be read now (its silo is going away) stays pending for the next batch, soon.
         var unreadable = new HashSet<ObjectKey>();
+        // Each pod's last write's trace: a pod queued without one (taken from the index at activation) continues it.
+        var writeTraces = new Dictionary<ObjectKey, string>();
         var pods = await Task.WhenAll(_pending.ToList().Select(async kv =>
         {
             ApiResult r;
@@ -127,22 +136,27 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
                 return null;
             }
             if (!r.Ok) return null;
+            if (r.TraceParent != null) lock (writeTraces) writeTraces[kv.Key] = r.TraceParent;
             var p = Objects.FromJson<V1Pod>(r.Json!);
             if (p.Metadata.DeletionTimestamp != null) return null;
             if (!string.IsNullOrEmpty(p.Spec.NodeName)) { Place(kv.Key, p, p.Spec.NodeName); return null; }
             _placed.Remove(kv.Key); // announced again while unbound: an earlier bind did not land
             return PodInfo.From(kv.Key, p, kv.Value) with { VolumeNode = await VolumeNodeOf(p) };
         }));
-        foreach (var gone in _pending.Keys.Where(k => !unreadable.Contains(k) && pods.All(p => p?.Key != k)).ToList()) _pending.Remove(gone);
+        var read = pods.OfType<PodInfo>().Select(p => p.Key).ToHashSet();
+        foreach (var gone in _pending.Keys.Where(k => !unreadable.Contains(k) && !read.Contains(k)).ToList()) _pending.Remove(gone);
 
         var binds = new List<(PodInfo Pod, string Node)>();
         var failures = new List<(PodInfo Pod, string Message)>();
+        var position = new Dictionary<string, int>(nodes.Count);
+        for (var n = 0; n < nodes.Count; n++) position[nodes[n].Name] = n;
         foreach (var pod in _pipeline.Scorer.Order(pods.OfType<PodInfo>()).ToList())
         {
-            var d = _pipeline.Schedule(pod, nodes);
+            var d = _pipeline.Schedule(pod, nodes, nodes.Count == 0 ? 0 : _nextStart % nodes.Count);
+            if (nodes.Count > 0) _nextStart = (_nextStart + d.Examined) % nodes.Count;
             if (d.Node == null) { failures.Add((pod, d.FailureMessage!)); continue; }
             binds.Add((pod, d.Node));
-            var i = nodes.FindIndex(n => n.Name == d.Node);
+            var i = position[d.Node];
             nodes[i] = WithPod(nodes[i], pod);
             _placed[pod.Key] = new Placed(d.Node, pod.MilliCpu, pod.Memory, pod.OwnerUid);
             _pending.Remove(pod.Key);
@@ -154,7 +168,8 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             ApiResult r;
             var queued = _queuedAt.GetValueOrDefault(b.Pod.Key);
             _queuedAt.Remove(b.Pod.Key);
-            using var span = queued.Trace != null ? Telemetry.Telemetry.Start("schedule Pod", queued.Trace) : null;
+            var trace = queued.Trace ?? writeTraces.GetValueOrDefault(b.Pod.Key);
+            using var span = trace != null ? Telemetry.Telemetry.Start("schedule Pod", trace) : null;
             span?.SetTag("cluster.object", b.Pod.Key.ToString());
             span?.SetTag("cluster.node", b.Node);
             try { r = await GrainFactory.GetGrain<IPodGrain>(b.Pod.Key.GrainKey).Bind(b.Node); }

@@ -14,11 +14,12 @@ public sealed class ReplicaSetGrain(
 {
     const string Component = "replicaset-controller";
     protected override bool IsController => true;
+    readonly DecodedPods _pods = new();
 
     protected override async Task<TimeSpan?> ReconcileAsync()
     {
         var rs = Current!;
-        var owned = await ControllerPods.Owned(GrainFactory, Key.Namespace, rs.Metadata.Uid);
+        var owned = await ControllerPods.Owned(GrainFactory, Key.Namespace, rs.Metadata.Uid, _pods);
         var plan = ReplicaSetReconciler.Plan(rs, owned, Objects.Now());
         var failed = await ControllerPods.Apply(GrainFactory, rs, Kinds.ReplicaSet, Key.Namespace, plan.Create, plan.Delete, Component);
 

@@ -47,7 +47,8 @@ public static class ReplicaSetReconciler
             requeue = requeue is { } r && r < left ? r : left;
             return false;
         });
-        var labeled = active.Count(p => Store.LabelSelector.FromModel(rs.Spec.Selector).Matches((IReadOnlyDictionary<string, string>?)p.Metadata.Labels?.ToDictionary()));
+        var selector = Store.LabelSelector.FromModel(rs.Spec.Selector);
+        var labeled = active.Count(p => selector.Matches((IReadOnlyDictionary<string, string>?)p.Metadata.Labels?.ToDictionary()));
         var status = new V1ReplicaSetStatus
         {
             Replicas = active.Count,

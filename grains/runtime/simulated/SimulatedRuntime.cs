@@ -8,7 +8,9 @@ namespace Cluster.Grains.Runtime.Simulated;
 /// </summary>
 public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, long memoryPerNode = 32L << 30) : IContainerRuntime
 {
+    // Containers by id, and the ids on each node: a node's agent lists its own containers without a scan of all of them.
     readonly ConcurrentDictionary<string, RuntimeContainer> _containers = new();
+    readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byNode = new();
     readonly HashSet<string> _images = ["nginx:latest", "nginx:stable", "busybox:latest"];
     int _nextPort = 40000;
     public event Action<string>? ContainerChanged;
@@ -20,8 +22,14 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
     public Task<RuntimeInfo> InfoAsync(CancellationToken ct) =>
         Task.FromResult(new RuntimeInfo(cpusPerNode, memoryPerNode, "Simulated", "simulated", "simulated://1.0", "amd64"));
 
-    public Task<IReadOnlyList<RuntimeContainer>> ListAsync(string node, CancellationToken ct, string? podUid = null) =>
-        Task.FromResult<IReadOnlyList<RuntimeContainer>>(_containers.Values.Where(c => c.Node == node && (podUid == null || c.PodUid == podUid)).ToList());
+    public Task<IReadOnlyList<RuntimeContainer>> ListAsync(string node, CancellationToken ct, string? podUid = null)
+    {
+        var result = new List<RuntimeContainer>();
+        if (_byNode.TryGetValue(node, out var ids))
+            foreach (var id in ids.Keys)
+                if (_containers.TryGetValue(id, out var c) && (podUid == null || c.PodUid == podUid)) result.Add(c);
+        return Task.FromResult<IReadOnlyList<RuntimeContainer>>(result);
+    }
 
     public Task<(string Reason, string Message)?> EnsureImageAsync(string image, string pullPolicy, CancellationToken ct)
     {
@@ -38,6 +46,7 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
         _containers[id] = new RuntimeContainer(id, s.Node, s.PodUid, s.Namespace, s.PodName, s.ContainerName, s.Attempt,
             ContainerStates.Running, 0, new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc), null,
             s.Image, "sha256:simulated", ports, null);
+        _byNode.GetOrAdd(s.Node, _ => new ConcurrentDictionary<string, byte>())[id] = 0;
         return id;
     }
 
@@ -64,7 +73,7 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
 
     public Task RemoveAsync(string id, CancellationToken ct)
     {
-        _containers.TryRemove(id, out _);
+        if (_containers.TryRemove(id, out var c) && _byNode.TryGetValue(c.Node, out var ids)) ids.TryRemove(id, out _);
         return Task.CompletedTask;
     }
 

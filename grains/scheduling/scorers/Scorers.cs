@@ -18,8 +18,14 @@ public sealed class RoundRobin : IScorer
 public sealed class LeastAllocated : IScorer
 {
     public string Name => "least-connections";
-    public NodeInfo Pick(PodInfo pod, IReadOnlyList<NodeInfo> feasible) =>
-        feasible.OrderBy(n => n.PodCount).ThenBy(Share).ThenBy(n => n.Name, StringComparer.Ordinal).First();
+    public NodeInfo Pick(PodInfo pod, IReadOnlyList<NodeInfo> feasible) => Best.Of(feasible, Compare);
+
+    internal static int Compare(NodeInfo a, NodeInfo b)
+    {
+        var c = a.PodCount.CompareTo(b.PodCount);
+        if (c == 0) c = Share(a).CompareTo(Share(b));
+        return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+    }
 
     internal static double Share(NodeInfo n) =>
         (n.AllocatableMilliCpu > 0 ? (double)n.RequestedMilliCpu / n.AllocatableMilliCpu : 0) +
@@ -30,9 +36,22 @@ public sealed class LeastAllocated : IScorer
 public sealed class FairShare : IScorer
 {
     public string Name => "fair-share";
-    public NodeInfo Pick(PodInfo pod, IReadOnlyList<NodeInfo> feasible) =>
-        feasible.OrderBy(n => pod.OwnerUid != null && n.PodsByOwner.TryGetValue(pod.OwnerUid, out var c) ? c : 0)
-            .ThenBy(n => n.PodCount).ThenBy(LeastAllocated.Share).ThenBy(n => n.Name, StringComparer.Ordinal).First();
+    public NodeInfo Pick(PodInfo pod, IReadOnlyList<NodeInfo> feasible)
+    {
+        int Same(NodeInfo n) => pod.OwnerUid != null && n.PodsByOwner.TryGetValue(pod.OwnerUid, out var c) ? c : 0;
+        return Best.Of(feasible, (a, b) => Same(a).CompareTo(Same(b)) is var c && c != 0 ? c : LeastAllocated.Compare(a, b));
+    }
+}
+
+/// <summary>The least node under an ordering, in one pass (the scheduler picks among hundreds of nodes per pod).</summary>
+static class Best
+{
+    public static NodeInfo Of(IReadOnlyList<NodeInfo> nodes, Comparison<NodeInfo> compare)
+    {
+        var best = nodes[0];
+        for (var i = 1; i < nodes.Count; i++) if (compare(nodes[i], best) < 0) best = nodes[i];
+        return best;
+    }
 }
 
 /// <summary>The brief's priority queue: pods with higher spec.priority are scheduled first (FIFO among equals); placement as least allocated.</summary>

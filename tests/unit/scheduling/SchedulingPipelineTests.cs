@@ -85,4 +85,34 @@ public class SchedulingPipelineTests
     [Fact]
     public void UnknownStrategyIsAClearError() =>
         Assert.Contains("unknown scheduler strategy \"fastest\"", Assert.Throws<ArgumentException>(() => Strategies.Create("fastest")).Message);
+
+    [Theory]
+    [InlineData(3, 3)]
+    [InlineData(100, 100)]
+    [InlineData(1000, 420)]
+    [InlineData(5000, 500)]
+    [InlineData(20000, 1000)]
+    public void FindsAsManyFeasibleNodesAsKubeSchedulerScores(int nodes, int expected) =>
+        Assert.Equal(expected, SchedulingPipeline.NodesToFind(nodes));
+
+    [Fact]
+    public void LargeClustersAreSearchedFromARotatingStartUntilEnoughNodesFit()
+    {
+        var pipeline = new SchedulingPipeline(new LeastAllocated());
+        // 1,000 nodes; the first 200 are full: the search from 0 passes them and stops after 420 feasible ones.
+        var nodes = Enumerable.Range(0, 1000).Select(i => Node($"n{i:0000}", pods: 1, podCount: i < 200 ? 1 : 0)).ToList();
+        var d = pipeline.Schedule(Pod(), nodes);
+        Assert.Equal(620, d.Examined);
+        Assert.Equal("n0200", d.Node);
+        // The next pod starts where that search stopped: only nodes from there on are candidates.
+        var next = pipeline.Schedule(Pod(), nodes, start: 500);
+        Assert.Equal("n0500", next.Node);
+        Assert.Equal(420, next.Examined);
+        // The search wraps around the end: from 900, 100 fit before the end, 200 full ones follow, then 320 more.
+        var wrapped = pipeline.Schedule(Pod(), nodes, start: 900);
+        Assert.Equal(620, wrapped.Examined);
+        // When nothing fits, every node was examined and the message counts them all.
+        var full = Enumerable.Range(0, 1000).Select(i => Node($"n{i}", pods: 1, podCount: 1)).ToList();
+        Assert.Equal("0/1000 nodes are available: 1000 Too many pods.", pipeline.Schedule(Pod(), full, start: 123).FailureMessage);
+    }
 }

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Cluster.Client;
+
+namespace Cluster.Bench;
+
+/// <summary>
+/// Scenario 3: scale held. One silo with N simulated nodes and P pods (Deployments of 1,000), on the embedded store
+/// or on Redis. Then, in one run: listing every pod through the HTTP API (median of 5), how long a change takes to
+/// reach a watcher (200 label patches, each timed from sending the PATCH to the watch event; p50/p99), the silo's
+/// RSS, and a kill -9 and restart of the silo, timed until the API lists every pod again and every pod's container
+/// runs again (started after the restart) with every Deployment available.
+/// </summary>
+static class ScaleScenario
+{
+    public static async Task<int> RunAsync(string repo, int nodes, int pods, bool redis)
+    {
+        RedisProcess? redisServer = redis ? await RedisProcess.StartAsync() : null;
+        try
+        {
+            string[] store = redisServer != null ? ["--redis", $"127.0.0.1:{redisServer.Port}", "--cluster-id", "bench"] : [];
+            await using var silo = await BenchSilo.StartAsync(repo, ["--runtime", "simulated", "--simulated-nodes", nodes.ToString(), "--rate-limit", "0", .. store]);
+            TimeSpan? nodesReady;
+            SchedulingScenario.Load load;
+            await using (var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}"))
+            {
+                nodesReady = await SchedulingScenario.WaitForNodes(client, nodes);
+                if (nodesReady == null) return 1;
+                load = await SchedulingScenario.LoadAsync(client, pods);
+            }
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.ApiPort}"), Timeout = TimeSpan.FromMinutes(5) };
+
+            // Listing every pod, all namespaces, one request (what `kubectl get pods -A` without chunking asks).
+            var lists = new List<double>();
+            var listed = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                var body = await http.GetByteArrayAsync("/api/v1/pods");
+                lists.Add(sw.Elapsed.TotalMilliseconds);
+                if (i == 0) listed = CountItems(body);
+            }
+
+            var watch = await WatchLatency(http, 200);
+            var rss = silo.RssMb();
+
+            // Crash and restart: all of it back and reconciled.
+            var killedAt = DateTime.UtcNow;
+            var restart = Stopwatch.StartNew();
+            await silo.KillAndRestartAsync();
+            var apiBack = restart.Elapsed;
+            TimeSpan? allListed = null, allRunning = null;
+            while (restart.Elapsed < TimeSpan.FromMinutes(10))
+            {
+                var (count, restarted) = await PodsRestartedSince(http, killedAt);
+                allListed ??= count >= load.Available ? restart.Elapsed : null;
+                if (count >= load.Available && restarted >= load.Available) { allRunning = restart.Elapsed; break; }
+                Console.Error.WriteLine($"{restart.Elapsed.TotalSeconds,6:0.0} s after the kill: {count} pods listed, {restarted} running again");
+                await Task.Delay(2000);
+            }
+            TimeSpan? allAvailable = null;
+            if (allRunning != null)
+            {
+                await using var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}");
+                if (await SchedulingScenario.WaitAvailable(client, load.Available, restart) >= load.Available) allAvailable = restart.Elapsed;
+            }
+
+            string Fmt(TimeSpan? t) => t is { } x ? $"{x.TotalSeconds:0.0}" : "never";
+            var listP50 = Stats.Median(lists);
+            var reconciled = allAvailable ?? allRunning;
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            Console.WriteLine($"scenario 3: {nodes} simulated nodes, {load.Available} pods ({load.Deployments} Deployments), {(redis ? "Redis" : "embedded store")}; loaded in {load.Total.TotalSeconds:0} s");
+            Console.WriteLine($"{"figure",-52} {"p50",9} {"p99",9}  target / result");
+            Console.WriteLine($"{$"list all pods over HTTP ({listed} items, ms)",-52} {listP50,9:0} {lists.Max(),9:0}  <= 2000 ms {(listP50 <= 2000 ? "met" : "missed")}");
+            Console.WriteLine($"{"change -> watcher, 200 label patches (ms)",-52} {Stats.Median(watch.Latencies),9:0.0} {Stats.P99(watch.Latencies),9:0.0}  p99 <= 100 ms {(Stats.P99(watch.Latencies) <= 100 ? "met" : "missed")}");
+            Console.WriteLine($"{"  of which the PATCH itself (ms)",-52} {Stats.Median(watch.Writes),9:0.0} {Stats.P99(watch.Writes),9:0.0}");
+            Console.WriteLine($"{"silo RSS (MB)",-52} {rss,9:0} {"",9}  <= 8192 MB {(rss <= 8192 ? "met" : "missed")}");
+            Console.WriteLine($"{"kill -9 -> API answers again (s)",-52} {Fmt(apiBack),9}");
+            Console.WriteLine($"{"kill -9 -> every pod listed (s)",-52} {Fmt(allListed),9}");
+            Console.WriteLine($"{"kill -9 -> every pod running again (s)",-52} {Fmt(allRunning),9}");
+            Console.WriteLine($"{"kill -9 -> every Deployment available (s)",-52} {Fmt(allAvailable),9} {"",9}  <= 60 s {(reconciled is { } r && allAvailable != null && r.TotalSeconds <= 60 ? "met" : "missed")}");
+            return 0;
+        }
+        finally { redisServer?.Dispose(); }
+    }
+
+    static int CountItems(byte[] body)
+    {
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.GetProperty("items").GetArrayLength();
+    }
+
+    /// <summary>Pods listed, and how many of them have a running container started since the given moment.</summary>
+    static async Task<(int Count, int Restarted)> PodsRestartedSince(HttpClient http, DateTime since)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(await http.GetByteArrayAsync("/api/v1/pods"));
+            var items = doc.RootElement.GetProperty("items");
+            var restarted = 0;
+            var floor = since.AddSeconds(-1); // simulated start times are whole seconds
+            foreach (var p in items.EnumerateArray())
+                if (p.TryGetProperty("status", out var st) && st.TryGetProperty("containerStatuses", out var cs) && cs.GetArrayLength() > 0
+                    && cs[0].TryGetProperty("state", out var state) && state.TryGetProperty("running", out var running)
+                    && running.TryGetProperty("startedAt", out var at) && at.GetDateTime().ToUniversalTime() >= floor)
+                    restarted++;
+            return (items.GetArrayLength(), restarted);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return (0, 0); }
+    }
+
+    sealed record Watched(List<double> Latencies, List<double> Writes);
+
+    /// <summary>Opens a watch on the pods of default, patches a label on <paramref name="changes"/> pods one after another,
+    /// and times each from sending the PATCH until the watcher holds the event carrying it.</summary>
+    static async Task<Watched> WatchLatency(HttpClient http, int changes)
+    {
+        using var listDoc = JsonDocument.Parse(await http.GetByteArrayAsync("/api/v1/namespaces/default/pods?limit=" + changes));
+        var names = listDoc.RootElement.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("metadata").GetProperty("name").GetString()!).ToList();
+        var rv = listDoc.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString();
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var cts = new CancellationTokenSource();
+        using var watchHttp = new HttpClient { BaseAddress = http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var response = await watchHttp.GetAsync($"/api/v1/namespaces/default/pods?watch=true&resourceVersion={rv}", HttpCompletionOption.ResponseHeadersRead);
+        var reader = Task.Run(async () =>
+        {
+            using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
+            while (!cts.IsCancellationRequested && await stream.ReadLineAsync(cts.Token) is { } line)
+            {
+                var at = Stopwatch.GetTimestamp();
+                using var e = JsonDocument.Parse(line);
+                var meta = e.RootElement.GetProperty("object").GetProperty("metadata");
+                if (meta.TryGetProperty("labels", out var labels) && labels.TryGetProperty("bench-probe", out var probe))
+                    seen.TryAdd(probe.GetString()!, at);
+            }
+        });
+        var latencies = new List<double>();
+        var writes = new List<double>();
+        for (var i = 0; i < Math.Min(changes, names.Count); i++)
+        {
+            var mark = $"c{i}";
+            var patch = new StringContent("{\"metadata\":{\"labels\":{\"bench-probe\":\"" + mark + "\"}}}", Encoding.UTF8, "application/merge-patch+json");
+            var sent = Stopwatch.GetTimestamp();
+            using var r = await http.PatchAsync($"/api/v1/namespaces/default/pods/{names[i]}", patch);
+            writes.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            if (r.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"patching {names[i]}: {(int)r.StatusCode}");
+            var deadline = Stopwatch.StartNew();
+            long got;
+            while (!seen.TryGetValue(mark, out got))
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"the watch did not see change {mark} within 10 s");
+                await Task.Delay(1);
+            }
+            latencies.Add(Stopwatch.GetElapsedTime(sent, got).TotalMilliseconds);
+            await Task.Delay(10);
+        }
+        cts.Cancel();
+        try { await reader; } catch { }
+        return new Watched(latencies, writes);
+    }
+}
+
+/// <summary>A redis-server of this machine on a free loopback port, with its data in a temporary directory.</summary>
+sealed class RedisProcess : IDisposable
+{
+    Process _p = null!;
+    string _dir = "";
+    public int Port { get; private set; }
+
+    public static async Task<RedisProcess> StartAsync()
+    {
+        var r = new RedisProcess { Port = ApiScenario.Free() };
+        r._dir = Directory.CreateTempSubdirectory("cluster-bench-redis-").FullName;
+        r._p = Process.Start(new ProcessStartInfo("redis-server", ["--port", r.Port.ToString(), "--bind", "127.0.0.1", "--dir", r._dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""])
+            { RedirectStandardOutput = true })!;
+        await Task.Delay(500);
+        return r;
+    }
+
+    public void Dispose()
+    {
+        try { _p.Kill(); _p.WaitForExit(); } catch { }
+        try { Directory.Delete(_dir, true); } catch { }
+    }
+}
