@@ -24,7 +24,7 @@ static class ScaleScenario
             await using var silo = await BenchSilo.StartAsync(repo, ["--runtime", "simulated", "--simulated-nodes", nodes.ToString(), "--rate-limit", "0", .. store]);
             TimeSpan? nodesReady;
             SchedulingScenario.Load load;
-            await using (var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}"))
+            await using (var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}", clusterId: redis ? "bench" : null))
             {
                 nodesReady = await SchedulingScenario.WaitForNodes(client, nodes);
                 if (nodesReady == null) return 1;
@@ -63,7 +63,7 @@ static class ScaleScenario
             TimeSpan? allAvailable = null;
             if (allRunning != null)
             {
-                await using var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}");
+                await using var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}", clusterId: redis ? "bench" : null);
                 if (await SchedulingScenario.WaitAvailable(client, load.Available, restart) >= load.Available) allAvailable = restart.Elapsed;
             }
 

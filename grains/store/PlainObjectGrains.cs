@@ -145,6 +145,9 @@ public sealed class SecretGrain([PersistentState("object", ObjectGrain<V1Secret>
     }
 }
 
+/// <summary>Events are written once and rarely read again: their grains leave memory after two idle minutes (the index
+/// still lists them), instead of the default collection age, so a burst of pod starts does not hold thousands.</summary>
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class EventGrain([PersistentState("object", ObjectGrain<Corev1Event>.StorageName)] IPersistentState<ObjectRecord> s, ILogger<EventGrain> l)
     : ObjectGrain<Corev1Event>(s, l), IEventGrain
 {

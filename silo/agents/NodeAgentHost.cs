@@ -13,14 +13,24 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
 {
     public async Task StartAsync(CancellationToken ct)
     {
+        var names = settings.Runtime == "simulated" && settings.SimulatedNodes > 1
+            ? Enumerable.Range(0, settings.SimulatedNodes).Select(i => $"{settings.NodeName}-{i}").ToList()
+            : [settings.NodeName];
+        // One node (the machine's) is registered before the silo counts as started; many simulated ones register in
+        // the background, so that the API answers meanwhile.
+        if (names.Count == 1) await StartAgents(names, ct);
+        else _starting = Task.Run(() => StartAgents(names, CancellationToken.None), CancellationToken.None);
+    }
+
+    Task? _starting;
+
+    async Task StartAgents(IReadOnlyList<string> names, CancellationToken ct)
+    {
         var options = new NodeAgentOptions
         {
             HeartbeatPeriod = TimeSpan.FromSeconds(settings.HeartbeatSeconds),
             FenceAfter = TimeSpan.FromSeconds(settings.FenceSeconds),
         };
-        var names = settings.Runtime == "simulated" && settings.SimulatedNodes > 1
-            ? Enumerable.Range(0, settings.SimulatedNodes).Select(i => $"{settings.NodeName}-{i}").ToList()
-            : [settings.NodeName];
         // Register nodes a few at a time: thousands of simulated nodes must not flood the silo at start.
         foreach (var chunk in names.Chunk(64))
             await Task.WhenAll(chunk.Select(async name =>
@@ -38,6 +48,7 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
 
     public async Task StopAsync(CancellationToken ct)
     {
+        if (_starting != null) await Task.WhenAny(_starting, Task.Delay(Timeout.Infinite, ct));
         // A silo stopping because the cluster declared it dead must not leave its pods running: they are being
         // replaced elsewhere. A normal stop leaves containers running, to be re-adopted on start.
         var declaredDead = membership.CurrentSnapshot.Members.TryGetValue(local.SiloAddress, out var me) && me.Status == Orleans.Runtime.SiloStatus.Dead;

@@ -40,13 +40,30 @@ public sealed class Bootstrap(IGrainFactory grains, SiloSettings settings, Clust
             if (!r.Ok && r.Reason != "AlreadyExists") logger.LogWarning("creating {Kind} {Name} failed: {Message}", o.Kind, o.Metadata.Name, r.Message);
         }
         WriteAdminToken();
-        var namespaces = await grains.NamespaceNames();
-        var poked = 0;
-        foreach (var ns in namespaces)
-            foreach (var kind in new[] { "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PersistentVolumeClaim", "HorizontalPodAutoscaler", "Pod" })
-                poked += await grains.Index(kind, ns).ReconcileAll();
-        await grains.GetGrain<IGarbageCollectorGrain>(0).Sweep();
-        logger.LogInformation("bootstrap done: {Count} controllers resumed", poked);
+        // Resuming the controllers is a nudge, not a precondition: the API opens meanwhile. (With 20,000 pods stored it
+        // took 15 s, and the API answered only after it.)
+        _resume = Task.Run(ResumeAsync, CancellationToken.None);
+    }
+
+    Task? _resume;
+
+    async Task ResumeAsync()
+    {
+        try
+        {
+            var namespaces = await grains.NamespaceNames();
+            var poked = 0;
+            foreach (var ns in namespaces)
+                foreach (var kind in new[] { "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PersistentVolumeClaim", "HorizontalPodAutoscaler", "Pod" })
+                    poked += await grains.Index(kind, ns).ReconcileAll();
+            await grains.GetGrain<IGarbageCollectorGrain>(0).Sweep();
+            logger.LogInformation("bootstrap done: {Count} controllers resumed", poked);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Reminders re-run every controller within their period anyway.
+            logger.LogWarning("resuming the controllers stopped early ({Message}); their reminders will", e.Message);
+        }
     }
 
     /// <summary>
@@ -65,5 +82,8 @@ public sealed class Bootstrap(IGrainFactory grains, SiloSettings settings, Clust
         Cluster.Silo.Security.ClusterSecrets.WritePrivate(Path.Combine(settings.ResolvedDataDir, "admin.kubeconfig"), Cluster.Silo.Security.AdminKubeconfig.Render(settings, File.ReadAllText(file).Trim()));
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_resume != null) await Task.WhenAny(_resume, Task.Delay(Timeout.Infinite, ct));
+    }
 }

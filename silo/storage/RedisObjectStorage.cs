@@ -34,50 +34,66 @@ public sealed class SystemTextJsonStorageSerializer : IGrainStorageSerializer
     public T Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToMemory().Span)!;
 }
 
-/// <summary>Scans the object keys of one kind and namespace (SCAN with a prefix match, then HGET data).</summary>
+/// <summary>
+/// Scans the object keys of one kind and namespace (SCAN with a prefix match, then HGET data). Asynchronous all the
+/// way (a blocking SCAN would hold a scheduler thread: with a thousand nodes registering at once Redis calls timed
+/// out), and each page's reads are pipelined rather than one round trip per object.
+/// </summary>
 public sealed class RedisObjectCatalog(ConfigurationOptions options) : IObjectCatalog, IDisposable
 {
-    readonly Lazy<ConnectionMultiplexer> _redis = new(() => ConnectionMultiplexer.Connect(options.Clone()));
+    readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => ConnectionMultiplexer.ConnectAsync(options.Clone()));
 
     public async Task<IReadOnlyList<string>> ScanAsync(string kind, string ns, CancellationToken ct = default)
     {
         var result = new List<string>();
-        var db = _redis.Value.GetDatabase();
-        foreach (var key in Keys($"{RedisObjectStorage.Prefix}{Escape(kind)}/{Escape(ns)}/*"))
+        var db = (await _redis.Value).GetDatabase();
+        var page = new List<RedisKey>(1000);
+        async Task Read()
         {
-            var data = await db.HashGetAsync(key, "data");
-            if (data.IsNullOrEmpty) continue;
-            var rec = JsonSerializer.Deserialize<ObjectRecord>((byte[])data!);
-            if (rec?.Json != null) result.Add(rec.Json);
+            var reads = page.Select(k => db.HashGetAsync(k, "data")).ToList();
+            foreach (var data in await Task.WhenAll(reads))
+            {
+                if (data.IsNullOrEmpty) continue;
+                var rec = JsonSerializer.Deserialize<ObjectRecord>((byte[])data!);
+                if (rec?.Json != null) result.Add(rec.Json);
+            }
+            page.Clear();
         }
+        await foreach (var key in Keys($"{RedisObjectStorage.Prefix}{Escape(kind)}/{Escape(ns)}/*").WithCancellation(ct))
+        {
+            page.Add(key);
+            if (page.Count == 1000) await Read();
+        }
+        if (page.Count > 0) await Read();
         return result;
     }
 
-    public Task<IReadOnlyList<string>> NamespacesAsync(string kind, CancellationToken ct = default)
+    public async Task<IReadOnlyList<string>> NamespacesAsync(string kind, CancellationToken ct = default)
     {
         var prefix = $"{RedisObjectStorage.Prefix}{kind}/";
         var set = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var key in Keys($"{RedisObjectStorage.Prefix}{Escape(kind)}/*"))
+        await foreach (var key in Keys($"{RedisObjectStorage.Prefix}{Escape(kind)}/*").WithCancellation(ct))
         {
             var rest = key.ToString()[prefix.Length..];
             var slash = rest.IndexOf('/');
             if (slash >= 0) set.Add(rest[..slash]);
         }
-        return Task.FromResult<IReadOnlyList<string>>(set.ToList());
+        return set.ToList();
     }
 
-    IEnumerable<RedisKey> Keys(string pattern)
+    async IAsyncEnumerable<RedisKey> Keys(string pattern)
     {
-        foreach (var endpoint in _redis.Value.GetEndPoints())
+        var redis = await _redis.Value;
+        foreach (var endpoint in redis.GetEndPoints())
         {
-            var server = _redis.Value.GetServer(endpoint);
+            var server = redis.GetServer(endpoint);
             if (server.IsReplica) continue;
-            foreach (var k in server.Keys(pattern: pattern, pageSize: 1000)) yield return k;
+            await foreach (var k in server.KeysAsync(pattern: pattern, pageSize: 1000)) yield return k;
         }
     }
 
     /// <summary>Glob-escapes a key part (kinds and DNS names never contain glob characters, but be safe).</summary>
     static string Escape(string s) => s.Replace("\\", "\\\\").Replace("*", "\\*").Replace("?", "\\?").Replace("[", "\\[");
 
-    public void Dispose() { if (_redis.IsValueCreated) _redis.Value.Dispose(); }
+    public void Dispose() { if (_redis.IsValueCreated && _redis.Value.IsCompletedSuccessfully) _redis.Value.Result.Dispose(); }
 }
