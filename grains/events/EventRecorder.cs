@@ -9,7 +9,8 @@ namespace Cluster.Grains.Events;
 /// <summary>
 /// Records Kubernetes Events about an object (what `describe` and `get events` show). Like client-go's recorder it
 /// drops the excess: each source may record 25 events about one object in a burst, then one every five minutes
-/// (a ReplicaSet making 1,000 pods records 25 SuccessfulCreate events, not 1,000 more writes).
+/// (a ReplicaSet making 1,000 pods records 25 SuccessfulCreate events, not 1,000 more writes); and each source records
+/// at most 50 a second (kubelet's eventRecordQPS).
 /// </summary>
 public static class EventRecorder
 {
@@ -40,10 +41,30 @@ public static class EventRecorder
         }
     }
 
+    // Per source (component and host): kubelet's defaults, eventRecordQPS 50 and eventBurst 100. A kubelet, or the
+    // scheduler placing thousands of pods a minute, records at most 50 events a second and drops the rest.
+    const double SourceQps = 50, SourceBurst = 100;
+    static readonly Dictionary<string, (double Tokens, DateTime At)> Sources = new();
+
+    /// <summary>The per-source rate limit: a token bucket of 100 refilled at 50 a second.</summary>
+    public static bool AllowSource(string source, DateTime now)
+    {
+        lock (Sources)
+        {
+            var (tokens, at) = Sources.TryGetValue(source, out var b) ? b : (SourceBurst, now);
+            tokens = Math.Min(SourceBurst, tokens + Math.Max(0, (now - at).TotalSeconds) * SourceQps);
+            if (tokens < 1) { Sources[source] = (tokens, now); return false; }
+            Sources[source] = (tokens - 1, now);
+            return true;
+        }
+    }
+
     public static async Task Record(IGrainFactory grains, IKubernetesObject<V1ObjectMeta> about, KindInfo kind,
         string type, string reason, string message, string component, string? host = null)
     {
-        if (!Allow($"{component}/{host}", $"{kind.Kind}/{about.Metadata.NamespaceProperty}/{about.Metadata.Name}/{about.Metadata.Uid}", DateTime.UtcNow)) return;
+        var source = $"{component}/{host}";
+        var at = DateTime.UtcNow;
+        if (!AllowSource(source, at) || !Allow(source, $"{kind.Kind}/{about.Metadata.NamespaceProperty}/{about.Metadata.Name}/{about.Metadata.Uid}", at)) return;
         var ns = kind.Namespaced ? about.Metadata.NamespaceProperty ?? "default" : "default";
         var name = $"{about.Metadata.Name}.{Guid.NewGuid().ToString("N")[..16]}";
         var now = Objects.Now();

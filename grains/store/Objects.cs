@@ -26,9 +26,12 @@ public static class Objects
     /// <summary>Structural equality of two model values through their JSON (null == missing).</summary>
     public static bool SameJson(object? a, object? b)
     {
-        var ja = a == null ? null : JsonNode.Parse(KubernetesJson.Serialize(a));
-        var jb = b == null ? null : JsonNode.Parse(KubernetesJson.Serialize(b));
-        return JsonNode.DeepEquals(ja, jb);
+        if (a == null || b == null) return a == null && b == null;
+        var sa = KubernetesJson.Serialize(a);
+        var sb = KubernetesJson.Serialize(b);
+        // Equal text is equal JSON (the usual answer, when nothing changed); only different text needs the
+        // order-insensitive comparison (maps may list the same keys in another order).
+        return sa == sb || JsonNode.DeepEquals(JsonNode.Parse(sa), JsonNode.Parse(sb));
     }
 
     /// <summary>

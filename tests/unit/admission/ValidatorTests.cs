@@ -75,6 +75,29 @@ public class ValidatorTests
         Assert.Contains("duplicate field", error.Message);
     }
 
+    [Theory]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"spec\":{\"containers\":[{\"resources\":{\"limits\":{\"cpu\":\"100m\",\"memory\":128}}}]}}", true)]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"labels\":{\"a\":\"1\",\"a\":\"2\"}}}", false)]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"spec\":{\"containers\":[{\"resources\":{\"requests\":{\"memory\":\"12xyz\"}}}]}}", false)]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"spec\":{\"containers\":[{\"resources\":{\"requests\":{\"memory\":true}}}]}}", false)]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\"} x", false)]
+    [InlineData("[{\"apiVersion\":\"v1\"}]", false)]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\"", false)]
+    public void OneForwardReadVouchesOnlyForSoundBodies(string json, bool sound) => Assert.Equal(sound, Decoder.Sound(json, out _, out _));
+
+    [Fact]
+    public void SoundBodiesDecodeAsTheDocumentPathWould()
+    {
+        var json = Cluster.Grains.Store.Objects.ToJson(TestObjects.Deployment());
+        Assert.True(Decoder.Sound(json, out var apiVersion, out var kind));
+        Assert.Equal(("apps/v1", "Deployment"), (apiVersion, kind));
+        var (obj, error) = Decoder.Decode(json, Kinds.Deployment);
+        Assert.Null(error);
+        Assert.Equal(json, Cluster.Grains.Store.Objects.ToJson(obj!));
+        // apiVersion missing, or not a string: the same messages as before.
+        Assert.Contains("'apiVersion' is missing", Decoder.Decode("{\"kind\":\"Deployment\",\"apiVersion\":1}", Kinds.Deployment).Error!.Message);
+    }
+
     [Fact]
     public void ServiceNamesAreDns1035()
     {

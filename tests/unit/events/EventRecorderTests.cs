@@ -14,4 +14,14 @@ public class EventSpamFilterTests
         Assert.True(Cluster.Grains.Events.EventRecorder.Allow("rs-controller/", obj + "x", t));
         Assert.True(Cluster.Grains.Events.EventRecorder.Allow("kubelet/node", obj, t));
     }
+
+    [Fact]
+    public void ASourceRecordsABurstOfAHundredThenFiftyASecond()
+    {
+        var t = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var source = "default-scheduler/" + Guid.NewGuid();
+        Assert.Equal(100, Enumerable.Range(0, 500).Count(_ => Cluster.Grains.Events.EventRecorder.AllowSource(source, t)));
+        Assert.Equal(50, Enumerable.Range(0, 500).Count(_ => Cluster.Grains.Events.EventRecorder.AllowSource(source, t.AddSeconds(1))));
+        Assert.True(Cluster.Grains.Events.EventRecorder.AllowSource("kubelet/another-node", t));
+    }
 }
