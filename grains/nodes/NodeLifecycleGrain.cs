@@ -37,21 +37,49 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
     const string Component = "node-controller";
     public const string UnreachableTaint = "node.kubernetes.io/unreachable";
 
+    // As Kubernetes' node lifecycle controller, a heartbeat is measured from when this controller started at the
+    // earliest: after a restart of the whole cluster every node gets the full grace period to check in again,
+    // instead of being evicted for the time the cluster itself was down (5,000 nodes re-registering took minutes,
+    // and evicting them churned every pod).
+    DateTime _started;
+
     public override Task OnActivateAsync(CancellationToken ct)
     {
+        _started = DateTime.UtcNow;
         this.RegisterGrainTimer(Check, new GrainTimerCreationOptions(TimeSpan.Zero, options.Value.CheckPeriod) { Interleave = false, KeepAlive = true });
         return Task.CompletedTask;
     }
 
     public Task Ping() => Task.CompletedTask;
 
+    Dictionary<string, V1Node> _nodes = new(ReferenceEqualityComparer.Instance);
+    bool _disrupted;
+
+    /// <summary>Ready, with its last heartbeat (or this controller's start, if later) older than the grace period.</summary>
+    bool Stale(V1Node node, DateTime now) =>
+        node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is { Status: "True", LastHeartbeatTime: { } hb }
+        && now - (hb > _started ? hb : _started) > options.Value.GracePeriod;
+
     public async Task Check()
     {
         var now = DateTime.UtcNow;
         var members = membership.CurrentSnapshot.Members.Values.ToList();
-        foreach (var json in (await GrainFactory.Index("Node", "").List(new ListRequest())).Items)
+        var decoded = new Dictionary<string, V1Node>(ReferenceEqualityComparer.Instance);
+        var nodes = (await GrainFactory.Index("Node", "").List(new ListRequest())).Items;
+        foreach (var json in nodes)
+            if (!_nodes.TryGetValue(json, out var n)) _nodes[json] = Objects.FromJson<V1Node>(json);
+        // Kubernetes' full-disruption rule: when most nodes miss their heartbeats at once, the fault is more likely
+        // the control plane's (a restart, a partition) than the nodes', and evicting everything would only churn.
+        // Staleness then evicts nothing; a silo the cluster declared dead still does.
+        var staleCount = nodes.Count(json => Stale(_nodes[json], now));
+        var fullDisruption = nodes.Count >= 3 && staleCount > nodes.Count * 0.55;
+        if (fullDisruption && !_disrupted) logger.LogWarning("{Stale} of {Count} nodes have no recent heartbeat: not evicting for staleness until most are back", staleCount, nodes.Count);
+        _disrupted = fullDisruption;
+        foreach (var json in nodes)
         {
-            var node = Objects.FromJson<V1Node>(json);
+            // Every 500 ms over every node: decode only the nodes whose stored JSON changed since the last pass.
+            var node = _nodes[json];
+            decoded[json] = node;
             var name = node.Metadata.Name;
             var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
             // A node already marked unreachable: make sure none of its pods is left (an eviction can fail half-way
@@ -61,7 +89,7 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
             var host = members.Where(m => m.Name == name || name.StartsWith(m.Name + "-", StringComparison.Ordinal))
                 .OrderByDescending(m => m.Status == SiloStatus.Active).ThenByDescending(m => m.Name.Length).FirstOrDefault();
             var siloDead = host != null && host.Status is SiloStatus.Dead && !members.Any(m => m.Name == host.Name && m.Status == SiloStatus.Active);
-            var stale = ready.LastHeartbeatTime is { } hb && now - hb > options.Value.GracePeriod;
+            var stale = Stale(node, now) && !fullDisruption;
             // A silo that stopped cleanly to restart keeps its pods for the grace period (its containers keep running).
             var restarting = node.Metadata.Annotations.Val(NodeGrain.RestartingAnnotation) is { } until
                              && DateTime.TryParse(until, null, System.Globalization.DateTimeStyles.RoundtripKind, out var u) && u > now;
@@ -74,6 +102,7 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
             await EventRecorder.Record(GrainFactory, node, Kinds.Node, EventRecorder.Normal, "NodeNotReady", $"Node {name} status is now: NodeNotReady ({why})", Component);
             await EvictPods(name);
         }
+        _nodes = decoded;
     }
 
     async Task EvictPods(string node)

@@ -64,12 +64,12 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         if (_pending.ContainsKey(pod))
         {
             // Taken from the index when this activation started, before the pod announced itself: keep its trace.
-            if (_queuedAt.GetValueOrDefault(pod).Trace == null && Telemetry.Telemetry.CurrentParent() is { } trace)
+            if (_queuedAt.GetValueOrDefault(pod).Trace == null && Telemetry.Telemetry.ContinuedParent() is { } trace)
                 _queuedAt[pod] = (System.Diagnostics.Stopwatch.GetTimestamp(), trace);
             return Task.CompletedTask;
         }
         _pending[pod] = ++_sequence;
-        _queuedAt[pod] = (System.Diagnostics.Stopwatch.GetTimestamp(), Telemetry.Telemetry.CurrentParent());
+        _queuedAt[pod] = (System.Diagnostics.Stopwatch.GetTimestamp(), Telemetry.Telemetry.ContinuedParent());
         Telemetry.Telemetry.SchedulerQueue(_pending.Count);
         Trigger();
         return Task.CompletedTask;
@@ -229,9 +229,12 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         var list = await GrainFactory.Index("Node", "").List(new ListRequest());
         var byNode = _placed.Values.GroupBy(p => p.Node).ToDictionary(g => g.Key, g => g.ToList());
         var result = new List<NodeInfo>();
+        var decoded = new Dictionary<string, V1Node>(ReferenceEqualityComparer.Instance);
         foreach (var json in list.Items)
         {
-            var n = Objects.FromJson<V1Node>(json);
+            // Each batch looks at every node: decode only those whose stored JSON changed since the last batch.
+            if (!_nodes.TryGetValue(json, out var n)) n = Objects.FromJson<V1Node>(json);
+            decoded[json] = n;
             if (n.Metadata.DeletionTimestamp != null) continue;
             var placed = byNode.GetValueOrDefault(n.Metadata.Name) ?? [];
             var alloc = n.Status?.Allocatable ?? n.Status?.Capacity ?? new Dictionary<string, ResourceQuantity>();
@@ -247,6 +250,9 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
                 placed.Sum(p => p.MilliCpu), placed.Sum(p => p.Memory), placed.Count,
                 placed.Where(p => p.OwnerUid != null).GroupBy(p => p.OwnerUid!).ToDictionary(g => g.Key, g => g.Count())));
         }
+        _nodes = decoded;
         return result;
     }
+
+    Dictionary<string, V1Node> _nodes = new(ReferenceEqualityComparer.Instance);
 }

@@ -23,6 +23,10 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
 
     readonly SortedDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     readonly Dictionary<string, HashSet<string>> _byOwner = new();
+    // Pods by spec.nodeName: a node's pods are listed without a pass over every pod (5,000 node grains each listing
+    // their pods after a restart was quadratic).
+    readonly Dictionary<string, SortedSet<string>> _byNode = new();
+    const string NodeField = "spec.nodeName";
     readonly List<LogEntry> _log = [];
     readonly SortedDictionary<long, DateTime> _pending = new();
     readonly Dictionary<long, (IndexChange Change, Entry? Old, Entry? New)> _held = new();
@@ -146,6 +150,11 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         Drop(c.Name);
         var e = new Entry(c.ResourceVersion, c.Json, c.Labels, c.Fields, c.OwnerUids);
         _entries[c.Name] = e;
+        if (c.Fields.TryGetValue(NodeField, out var node) && node.Length > 0)
+        {
+            if (!_byNode.TryGetValue(node, out var onNode)) _byNode[node] = onNode = new SortedSet<string>(StringComparer.Ordinal);
+            onNode.Add(c.Name);
+        }
         foreach (var o in c.OwnerUids)
         {
             if (!_byOwner.TryGetValue(o, out var set)) _byOwner[o] = set = [];
@@ -157,6 +166,8 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     void Drop(string name)
     {
         if (!_entries.Remove(name, out var e)) return;
+        if (e.Fields.TryGetValue(NodeField, out var node) && _byNode.TryGetValue(node, out var onNode) && onNode.Remove(name) && onNode.Count == 0)
+            _byNode.Remove(node);
         foreach (var o in e.Owners)
             if (_byOwner.TryGetValue(o, out var set) && set.Remove(name) && set.Count == 0) _byOwner.Remove(o);
     }
@@ -174,7 +185,13 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         var items = new List<string>();
         string? lastName = null;
         long remaining = 0;
-        foreach (var (name, e) in _entries)
+        // One node's pods: only those, from the node's set (same order, same filtering).
+        IEnumerable<KeyValuePair<string, Entry>> candidates = _entries;
+        if (fields.Requirements.FirstOrDefault(r => r.Field == NodeField && r.Equal) is { Value.Length: > 0 } onNode)
+            candidates = _byNode.TryGetValue(onNode.Value, out var names)
+                ? names.Select(n => new KeyValuePair<string, Entry>(n, _entries[n])).ToList()
+                : [];
+        foreach (var (name, e) in candidates)
         {
             if (after != null && string.CompareOrdinal(name, after) <= 0) continue;
             if (!labels.Matches(e.Labels) || !fields.Matches(e.Fields)) continue;

@@ -267,7 +267,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
         Current = o;
         CurrentJson = json;
         OnCurrentChanged(old, o);
-        _reconcileParent = _lastWriteTrace = Telemetry.Telemetry.CurrentParent();
+        _reconcileParent = _lastWriteTrace = Telemetry.Telemetry.ContinuedParent();
         await index.Publish(ToChange(type, o, json, rv));
         await AfterCommit(old, o);
         if (IsController)
@@ -441,6 +441,9 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
         // A reconcile caused by a traced write continues that trace; periodic ones are not traced.
         var parent = _reconcileParent;
         _reconcileParent = null;
+        // An untraced run must not continue whatever span was current when its timer was registered (another
+        // request's): its calls would carry that trace to objects it has nothing to do with.
+        if (parent == null) System.Diagnostics.Activity.Current = null;
         using var span = parent != null ? Telemetry.Telemetry.Start($"reconcile {Kind.Kind}", parent) : null;
         span?.SetTag("cluster.object", Key.ToString());
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

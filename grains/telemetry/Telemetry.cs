@@ -50,6 +50,10 @@ public static class Telemetry
     /// <summary>The current context as a W3C traceparent, to parent later work on (null when nothing is traced).</summary>
     public static string? CurrentParent() => Activity.Current is { } a && a.Recorded ? a.Id : null;
 
+    /// <summary>The current span, only when it continues a caller's trace: a call that arrived untraced gets a new
+    /// root span from Orleans' own instrumentation, which belongs to no one's request.</summary>
+    public static string? ContinuedParent() => Activity.Current is { } a && a.Recorded && a.ParentSpanId != default ? a.Id : null;
+
     /// <summary>Starts a span under a recorded traceparent (or a new trace when there is none).</summary>
     public static Activity? Start(string name, string? parent, ActivityKind kind = ActivityKind.Internal)
     {
