@@ -45,7 +45,7 @@ public static class ControllerPods
     /// <summary>The pods in the namespace whose controller is the owner with this uid. With a cache, only pods
     /// that changed since the last call are decoded (a ReplicaSet of 1,000 pods re-counts them on every change).
     /// Callers must not change the pods they get.</summary>
-    public static async Task<List<V1Pod>> Owned(IGrainFactory grains, string ns, string ownerUid, DecodedPods? cache = null)
+    public static async Task<List<V1Pod>> Owned(IGrainFactory grains, string ns, string ownerUid, Decoded<V1Pod>? cache = null)
     {
         var jsons = await grains.Index(Kinds.Pod.Kind, ns).ByOwner(ownerUid);
         var pods = cache?.Decode(jsons) ?? jsons.Select(Objects.FromJson<V1Pod>).ToList();
@@ -75,27 +75,5 @@ public static class ControllerPods
         });
         await Task.WhenAll(creates.Concat(deletes));
         return failed;
-    }
-}
-
-/// <summary>Pods decoded from their stored JSON, kept from one call to the next: an unchanged pod is the same JSON.</summary>
-/// <remarks>Keyed by the string instance: within a silo an index hands out the very string it holds, so an unchanged
-/// pod is found without hashing its JSON; from another silo every string is new and is decoded (slower, still right).</remarks>
-public sealed class DecodedPods
-{
-    Dictionary<string, V1Pod> _byJson = new(ReferenceEqualityComparer.Instance);
-
-    public List<V1Pod> Decode(IReadOnlyList<string> jsons)
-    {
-        var next = new Dictionary<string, V1Pod>(jsons.Count, ReferenceEqualityComparer.Instance);
-        var pods = new List<V1Pod>(jsons.Count);
-        foreach (var json in jsons)
-        {
-            if (!_byJson.TryGetValue(json, out var pod)) pod = Objects.FromJson<V1Pod>(json);
-            next[json] = pod;
-            pods.Add(pod);
-        }
-        _byJson = next;
-        return pods;
     }
 }

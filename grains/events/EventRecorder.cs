@@ -33,11 +33,7 @@ public static class EventRecorder
                 foreach (var stale in Buckets.Where(kv => kv.Value.Tokens + (now - kv.Value.At).TotalSeconds / Refill.TotalSeconds >= Burst).Select(kv => kv.Key).ToList())
                     Buckets.Remove(stale);
             }
-            var (tokens, at) = Buckets.TryGetValue(key, out var b) ? b : (Burst, now);
-            tokens = Math.Min(Burst, tokens + (now - at).TotalSeconds / Refill.TotalSeconds);
-            if (tokens < 1) { Buckets[key] = (tokens, now); return false; }
-            Buckets[key] = (tokens - 1, now);
-            return true;
+            return Take(Buckets, key, Burst, 1 / Refill.TotalSeconds, now);
         }
     }
 
@@ -49,14 +45,17 @@ public static class EventRecorder
     /// <summary>The per-source rate limit: a token bucket of 100 refilled at 50 a second.</summary>
     public static bool AllowSource(string source, DateTime now)
     {
-        lock (Sources)
-        {
-            var (tokens, at) = Sources.TryGetValue(source, out var b) ? b : (SourceBurst, now);
-            tokens = Math.Min(SourceBurst, tokens + Math.Max(0, (now - at).TotalSeconds) * SourceQps);
-            if (tokens < 1) { Sources[source] = (tokens, now); return false; }
-            Sources[source] = (tokens - 1, now);
-            return true;
-        }
+        lock (Sources) return Take(Sources, source, SourceBurst, SourceQps, now);
+    }
+
+    /// <summary>One token from the key's bucket (full when new), refilled at perSecond up to burst; false when empty.</summary>
+    static bool Take(Dictionary<string, (double Tokens, DateTime At)> buckets, string key, double burst, double perSecond, DateTime now)
+    {
+        var (tokens, at) = buckets.TryGetValue(key, out var b) ? b : (burst, now);
+        tokens = Math.Min(burst, tokens + Math.Max(0, (now - at).TotalSeconds) * perSecond);
+        if (tokens < 1) { buckets[key] = (tokens, now); return false; }
+        buckets[key] = (tokens - 1, now);
+        return true;
     }
 
     public static async Task Record(IGrainFactory grains, IKubernetesObject<V1ObjectMeta> about, KindInfo kind,

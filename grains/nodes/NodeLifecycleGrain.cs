@@ -52,7 +52,7 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
 
     public Task Ping() => Task.CompletedTask;
 
-    Dictionary<string, V1Node> _nodes = new(ReferenceEqualityComparer.Instance);
+    readonly Decoded<V1Node> _nodes = new();
     bool _disrupted;
 
     /// <summary>Ready, with its last heartbeat (or this controller's start, if later) older than the grace period.</summary>
@@ -64,22 +64,17 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
     {
         var now = DateTime.UtcNow;
         var members = membership.CurrentSnapshot.Members.Values.ToList();
-        var decoded = new Dictionary<string, V1Node>(ReferenceEqualityComparer.Instance);
-        var nodes = (await GrainFactory.Index("Node", "").List(new ListRequest())).Items;
-        foreach (var json in nodes)
-            if (!_nodes.TryGetValue(json, out var n)) _nodes[json] = Objects.FromJson<V1Node>(json);
+        // Every 500 ms over every node: only the nodes whose stored JSON changed since the last pass are decoded.
+        var nodes = _nodes.Decode((await GrainFactory.Index("Node", "").List(new ListRequest())).Items);
         // Kubernetes' full-disruption rule: when most nodes miss their heartbeats at once, the fault is more likely
         // the control plane's (a restart, a partition) than the nodes', and evicting everything would only churn.
         // Staleness then evicts nothing; a silo the cluster declared dead still does.
-        var staleCount = nodes.Count(json => Stale(_nodes[json], now));
+        var staleCount = nodes.Count(n => Stale(n, now));
         var fullDisruption = nodes.Count >= 3 && staleCount > nodes.Count * 0.55;
         if (fullDisruption && !_disrupted) logger.LogWarning("{Stale} of {Count} nodes have no recent heartbeat: not evicting for staleness until most are back", staleCount, nodes.Count);
         _disrupted = fullDisruption;
-        foreach (var json in nodes)
+        foreach (var node in nodes)
         {
-            // Every 500 ms over every node: decode only the nodes whose stored JSON changed since the last pass.
-            var node = _nodes[json];
-            decoded[json] = node;
             var name = node.Metadata.Name;
             var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
             // A node already marked unreachable: make sure none of its pods is left (an eviction can fail half-way
@@ -102,7 +97,6 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
             await EventRecorder.Record(GrainFactory, node, Kinds.Node, EventRecorder.Normal, "NodeNotReady", $"Node {name} status is now: NodeNotReady ({why})", Component);
             await EvictPods(name);
         }
-        _nodes = decoded;
     }
 
     async Task EvictPods(string node)

@@ -125,7 +125,9 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         var unreadable = new HashSet<ObjectKey>();
         // Each pod's last write's trace: a pod queued without one (taken from the index at activation) continues it.
         var writeTraces = new Dictionary<ObjectKey, string>();
-        var pods = await Task.WhenAll(_pending.ToList().Select(async kv =>
+        // The pods this batch takes; others may be enqueued while it awaits, and are the next batch's.
+        var taken = _pending.ToList();
+        var pods = await Task.WhenAll(taken.Select(async kv =>
         {
             ApiResult r;
             try { r = await GrainFactory.GetGrain<IPodGrain>(kv.Key.GrainKey).Get(); }
@@ -144,7 +146,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             return PodInfo.From(kv.Key, p, kv.Value) with { VolumeNode = await VolumeNodeOf(p) };
         }));
         var read = pods.OfType<PodInfo>().Select(p => p.Key).ToHashSet();
-        foreach (var gone in _pending.Keys.Where(k => !unreadable.Contains(k) && !read.Contains(k)).ToList()) _pending.Remove(gone);
+        foreach (var (gone, _) in taken.Where(kv => !unreadable.Contains(kv.Key) && !read.Contains(kv.Key))) _pending.Remove(gone);
 
         var binds = new List<(PodInfo Pod, string Node)>();
         var failures = new List<(PodInfo Pod, string Message)>();
@@ -229,12 +231,9 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         var list = await GrainFactory.Index("Node", "").List(new ListRequest());
         var byNode = _placed.Values.GroupBy(p => p.Node).ToDictionary(g => g.Key, g => g.ToList());
         var result = new List<NodeInfo>();
-        var decoded = new Dictionary<string, V1Node>(ReferenceEqualityComparer.Instance);
-        foreach (var json in list.Items)
+        // Each batch looks at every node: only those whose stored JSON changed since the last batch are decoded.
+        foreach (var n in _nodes.Decode(list.Items))
         {
-            // Each batch looks at every node: decode only those whose stored JSON changed since the last batch.
-            if (!_nodes.TryGetValue(json, out var n)) n = Objects.FromJson<V1Node>(json);
-            decoded[json] = n;
             if (n.Metadata.DeletionTimestamp != null) continue;
             var placed = byNode.GetValueOrDefault(n.Metadata.Name) ?? [];
             var alloc = n.Status?.Allocatable ?? n.Status?.Capacity ?? new Dictionary<string, ResourceQuantity>();
@@ -250,9 +249,8 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
                 placed.Sum(p => p.MilliCpu), placed.Sum(p => p.Memory), placed.Count,
                 placed.Where(p => p.OwnerUid != null).GroupBy(p => p.OwnerUid!).ToDictionary(g => g.Key, g => g.Count())));
         }
-        _nodes = decoded;
         return result;
     }
 
-    Dictionary<string, V1Node> _nodes = new(ReferenceEqualityComparer.Instance);
+    readonly Decoded<V1Node> _nodes = new();
 }

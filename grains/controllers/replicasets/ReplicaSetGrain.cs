@@ -14,7 +14,7 @@ public sealed class ReplicaSetGrain(
 {
     const string Component = "replicaset-controller";
     protected override bool IsController => true;
-    readonly DecodedPods _pods = new();
+    readonly Decoded<V1Pod> _pods = new();
 
     protected override async Task<TimeSpan?> ReconcileAsync()
     {
