@@ -143,6 +143,6 @@ app.MapGet("/metrics/services", (Cluster.Silo.Networking.ServiceProxy proxy) => 
     connections = kv.Value.Connections, active = kv.Value.Active, bytes = kv.Value.Bytes, errors = kv.Value.Errors,
     requestsPerSecond = kv.Value.RatePerSecond, errorRatio = kv.Value.ErrorRatio,
 })));
-app.MapOrleansDashboard(routePrefix: "/dashboard");
+LazyDashboard.Map(app, "/dashboard");
 await app.RunAsync();
 return 0;

@@ -44,7 +44,18 @@ public interface IObjectGrain : IGrainWithStringKey
     [AlwaysInterleave] Task Nudge();
 }
 
-public interface INamespaceGrain : IObjectGrain { }
+public interface INamespaceGrain : IObjectGrain
+{
+    /// <summary>What a create in this namespace is admitted against, in one call: the namespace (404 when absent),
+    /// its Pod Security level, and whether any LimitRange or ResourceQuota applies (most namespaces have neither).</summary>
+    [AlwaysInterleave] Task<NamespaceAdmission> Admission();
+    /// <summary>A LimitRange or ResourceQuota of the namespace was created or removed. Interleaves: the namespace
+    /// controller deleting them waits on their removal, which tells the namespace.</summary>
+    [AlwaysInterleave] Task PoliciesChanged();
+}
+
+[GenerateSerializer, Immutable]
+public sealed record NamespaceAdmission(ApiResult Namespace, string? PodSecurityLevel, bool HasLimitRanges, bool HasQuotas);
 public interface IServiceGrain : IObjectGrain { }
 public interface IConfigMapGrain : IObjectGrain { }
 public interface ISecretGrain : IObjectGrain { }
@@ -121,7 +132,8 @@ public interface INodeGrain : IObjectGrain
 {
     /// <summary>The agent's heartbeat: node status JSON (capacity, allocatable, conditions, addresses, nodeInfo).</summary>
     Task<ApiResult> Heartbeat(string statusJson);
-    Task Assign(ObjectKey pod);
+    /// <summary>A pod bound here was written (json: the pod as written, handed to a local agent so it need not read it).</summary>
+    Task Assign(ObjectKey pod, string? json);
     Task Unassign(ObjectKey pod);
     /// <summary>Pods bound to this node; waits up to maxWait for a version newer than sinceVersion (long poll).</summary>
     [AlwaysInterleave] Task<NodeAssignments> WaitAssignments(long sinceVersion, TimeSpan maxWait);
@@ -153,7 +165,11 @@ public sealed record ServiceTraffic(string Silo, double RequestsPerSecond, doubl
 [GenerateSerializer, Immutable]
 /// <summary>The pods bound to a node. Changed names the pods whose objects changed since the previous version, when
 /// the sender knows (a push for one write); null means any may have (a poll), and the agent re-reads them all.</summary>
-public sealed record NodeAssignments(long Version, IReadOnlyList<ObjectKey> Pods, IReadOnlyList<ObjectKey>? Changed = null);
+public sealed record NodeAssignments(long Version, IReadOnlyList<ObjectKey> Pods, IReadOnlyList<ObjectKey>? Changed = null)
+{
+    /// <summary>The node's grain runs in the silo of the agent that asked (it pushes every change there).</summary>
+    [Id(3)] public bool Local { get; init; }
+}
 
 public static class ObjectGrains
 {

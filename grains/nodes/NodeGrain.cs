@@ -158,10 +158,10 @@ public sealed class NodeGrain(
 
     static bool Ready(V1Node n) => n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
-    public Task Assign(ObjectKey pod)
+    public Task Assign(ObjectKey pod, string? json)
     {
         _pods.Add(pod);
-        Bump(pod);
+        Bump(pod, json);
         return Task.CompletedTask;
     }
 
@@ -171,13 +171,20 @@ public sealed class NodeGrain(
         return Task.CompletedTask;
     }
 
-    void Bump(ObjectKey? changed)
+    void Bump(ObjectKey? changed, string? json = null)
     {
         _version++;
-        var w = _waiters;
-        _waiters = [];
-        foreach (var t in w) t.TrySetResult();
-        agents.Get(Key.Name)?.Receive(new NodeAssignments(_version, _pods.ToList(), changed == null ? null : [changed]));
+        var agent = agents.Get(Key.Name);
+        // A local agent hears of a pod's change at once, below; its long poll is the fallback and is not woken for it
+        // (it would only come back to find the version it already has).
+        if (agent == null || changed == null)
+        {
+            var w = _waiters;
+            _waiters = [];
+            foreach (var t in w) t.TrySetResult();
+        }
+        agent?.Receive(new NodeAssignments(_version, _pods.ToList(), changed == null ? null : [changed]),
+            json == null ? null : new PushedPod(json, Telemetry.Telemetry.ContinuedParent()));
     }
 
     public async Task<NodeAssignments> WaitAssignments(long sinceVersion, TimeSpan maxWait)
@@ -189,6 +196,6 @@ public sealed class NodeGrain(
             // A stopping silo answers long polls at once instead of holding its shutdown for them.
             await Task.WhenAny(tcs.Task, Task.Delay(maxWait, lifetime.ApplicationStopping));
         }
-        return new NodeAssignments(_version, _pods.ToList());
+        return new NodeAssignments(_version, _pods.ToList()) { Local = agents.Get(Key.Name) != null };
     }
 }

@@ -21,7 +21,6 @@ public sealed class PodGrain(
     // A pod's "controller" only re-announces it (to the scheduler or its node); no reminder per pod.
     protected override bool IsController => true;
     protected override bool UsesReminder => false;
-    int _announces;
 
     protected override void OnCurrentChanged(V1Pod? before, V1Pod? after) =>
         Telemetry.Telemetry.PodPhase(before?.Status?.Phase, after?.Status?.Phase);
@@ -30,9 +29,7 @@ public sealed class PodGrain(
     {
         // Pod Security admission at the namespace's level (baseline unless labelled otherwise).
         // (The namespace was read by the create's namespace check just before.)
-        var level = NamespaceJson != null && Objects.FromJson<V1Namespace>(NamespaceJson).Metadata.Labels is { } labels
-                    && labels.TryGetValue(Admission.PodSecurity.EnforceLabel, out var l) ? l : null;
-        if (Admission.PodSecurity.Check(p.Spec, level) is { } violation)
+        if (Admission.PodSecurity.Check(p.Spec, NamespacePodSecurityLevel) is { } violation)
             return Task.FromResult<ApiResult?>(new ApiResult(403, "Forbidden", $"pods \"{Key.Name}\" is forbidden: {violation}", null));
         p.Status = new V1PodStatus { Phase = "Pending", QosClass = QosClass(p.Spec) };
         if (!string.IsNullOrEmpty(p.Spec.NodeName))
@@ -51,20 +48,25 @@ public sealed class PodGrain(
         var p = Current!;
         if (string.IsNullOrEmpty(p.Spec.NodeName))
         {
-            if (p.Metadata.DeletionTimestamp != null) return null;
-            await GrainFactory.GetGrain<ISchedulerGrain>("default").Enqueue(Key);
-            // Until bound, ask again: an enqueue that reached a scheduler whose silo then died is lost. Soon at first
-            // (a heal after a crash waits on this), then every 10 s for a pod that fits nowhere.
-            return TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(_announces++, 4)));
+            // Announced once; the scheduler's resync finds an unbound pod whose announcement was lost with a silo.
+            if (p.Metadata.DeletionTimestamp == null) await Scheduler.Enqueue(Key, CurrentJson);
+            return null;
         }
-        _announces = 0;
-        await Node(p.Spec.NodeName).Assign(Key);
+        await Node(p.Spec.NodeName).Assign(Key, CurrentJson);
         return null;
     }
 
-    // A bound pod's node hears of every change in AfterCommit; only an unbound pod has anything to do after a write
-    // (ask the scheduler). Activation still reconciles every pod, which re-announces bound ones after a crash.
-    protected override bool ReconcileAfterWrite(V1Pod? old, V1Pod current) => string.IsNullOrEmpty(current.Spec.NodeName);
+    // Writes need no reconcile: a new pod announces itself to the scheduler and a bound pod's node hears of every
+    // change, both in AfterCommit. Activation still reconciles every pod, which re-announces them after a crash.
+    protected override bool ReconcileAfterWrite(V1Pod? old, V1Pod current) => false;
+
+    ISchedulerGrain Scheduler => GrainFactory.GetGrain<ISchedulerGrain>("default");
+
+    /// <summary>A bind changes nothing an owner counts (ReplicaSet, Job and StatefulSet count phases and readiness;
+    /// DaemonSet pods are created bound): their controllers are not woken for it.</summary>
+    protected override bool OwnerCares(V1Pod? old, V1Pod current) =>
+        old == null || !string.IsNullOrEmpty(old.Spec.NodeName) || string.IsNullOrEmpty(current.Spec.NodeName)
+        || old.Status?.Phase != current.Status?.Phase || old.Metadata.DeletionTimestamp != current.Metadata.DeletionTimestamp;
 
     INodeGrain Node(string name) => GrainFactory.GetGrain<INodeGrain>(new ObjectKey("Node", "", name).GrainKey);
 
@@ -106,7 +108,14 @@ public sealed class PodGrain(
             var changed = false;
             if (!Objects.SameJson(p.Status, status)) { p.Status = status; changed = true; }
             var currentPorts = p.Metadata.Annotations.Val(HostPortsAnnotation);
-            if (hostPorts != null && currentPorts != hostPorts)
+            // No published ports is no annotation (an empty one would be a metadata change the node hears of).
+            if (hostPorts == "" && currentPorts != null)
+            {
+                p.Metadata.Annotations!.Remove(HostPortsAnnotation);
+                if (p.Metadata.Annotations.Count == 0) p.Metadata.Annotations = null;
+                changed = true;
+            }
+            else if (!string.IsNullOrEmpty(hostPorts) && currentPorts != hostPorts)
             {
                 p.Metadata.Annotations ??= new Dictionary<string, string>();
                 p.Metadata.Annotations[HostPortsAnnotation] = hostPorts;
@@ -155,13 +164,19 @@ public sealed class PodGrain(
 
     protected override async Task AfterCommit(V1Pod? old, V1Pod current)
     {
+        if (old == null && string.IsNullOrEmpty(current.Spec.NodeName) && current.Metadata.DeletionTimestamp == null)
+        {
+            // The scheduler gets the pod as written, so it need not read it back.
+            try { await Scheduler.Enqueue(Key, CurrentJson); }
+            catch (Exception e) when (e is OrleansException or TimeoutException) { Logger.LogInformation("announcing {Key} to the scheduler failed ({Message}); its resync will find it", Key, e.Message); }
+        }
         if ((old == null || ServesChanged(old, current)) && (HasAddress(old) || HasAddress(current))) await NotifyServices(old, current);
         // Tell the node about any change of its pod (spec, deletion), so the agent acts at once.
         // (Its agent re-reads only the pods it hears of, so metadata counts too: labels feed the downward API.)
         if (!string.IsNullOrEmpty(current.Spec.NodeName) && (old?.Spec.NodeName != current.Spec.NodeName || !Objects.SameJson(old?.Spec, current.Spec)
                 || old?.Metadata.DeletionTimestamp != current.Metadata.DeletionTimestamp
                 || !Objects.SameJson(old?.Metadata.Labels, current.Metadata.Labels) || !Objects.SameJson(old?.Metadata.Annotations, current.Metadata.Annotations)))
-            await Node(current.Spec.NodeName).Assign(Key);
+            await Node(current.Spec.NodeName).Assign(Key, CurrentJson);
     }
 
     /// <summary>Endpoints list only pods with an address: a change to a pod that never had one changes no endpoints.</summary>

@@ -19,13 +19,16 @@ namespace Cluster.Grains.Scheduling;
 public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
 {
     const string Component = "default-scheduler";
-    sealed record Placed(string Node, long MilliCpu, long Memory, string? OwnerUid);
 
     readonly Dictionary<ObjectKey, long> _pending = new();
     readonly Dictionary<ObjectKey, string> _unschedulable = new();
-    readonly Dictionary<ObjectKey, Placed> _placed = new();
+    readonly Placements _placed = new();
     // When each pending pod was queued, and the trace that queued it (a pod's scheduling continues its trace).
     readonly Dictionary<ObjectKey, (long Since, string? Trace)> _queuedAt = new();
+    // The JSON a pending pod was announced with (or found with by a resync): the batch decodes it instead of reading
+    // the pod again. Bind itself refuses a pod that was bound or deleted since, so a stale copy costs nothing.
+    readonly Dictionary<ObjectKey, string> _announced = new();
+    static readonly TimeSpan ResyncPeriod = TimeSpan.FromSeconds(5);
     SchedulingPipeline _pipeline = null!;
     IGrainTimer? _batch;
     long _sequence;
@@ -47,20 +50,52 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             }
         }
         this.RegisterGrainTimer(RetryUnschedulable, new GrainTimerCreationOptions(options.Value.RetryUnschedulable, options.Value.RetryUnschedulable) { Interleave = false });
+        this.RegisterGrainTimer(Resync, new GrainTimerCreationOptions(ResyncPeriod, ResyncPeriod) { Interleave = false });
         Retry();
     }
+
+    /// <summary>
+    /// Level-based safety net, as kube-scheduler's informers relist: every unbound pod the index holds that is not
+    /// pending is queued again (its own announcement was lost with a silo, or its bind did not land). Pods announce
+    /// themselves once, when created or activated; they no longer re-announce on a timer each.
+    /// Pods whose bind is in flight are left to it.
+    /// </summary>
+    async Task Resync()
+    {
+        try
+        {
+            var found = 0;
+            foreach (var ns in await GrainFactory.NamespaceNames())
+                foreach (var json in (await GrainFactory.Index("Pod", ns).List(new ListRequest(FieldSelector: "spec.nodeName="))).Items)
+                {
+                    var p = Objects.FromJson<V1Pod>(json);
+                    var key = new ObjectKey("Pod", ns, p.Metadata.Name);
+                    if (p.Metadata.DeletionTimestamp != null || _pending.ContainsKey(key) || _binding.Contains(key)) continue;
+                    _placed.Remove(key);
+                    _pending[key] = ++_sequence;
+                    _announced[key] = json;
+                    found++;
+                }
+            if (found > 0) { logger.LogInformation("resync found {Count} unbound pods not queued", found); Trigger(); }
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException) { logger.LogDebug("scheduler resync failed: {Message}", e.Message); }
+    }
+
+    public Task Ping() => Task.CompletedTask;
 
     void Place(ObjectKey key, V1Pod p, string node)
     {
         var info = PodInfo.From(key, p, 0);
         if (p.Status?.Phase is "Succeeded" or "Failed") return;
-        _placed[key] = new Placed(node, info.MilliCpu, info.Memory, info.OwnerUid);
+        _placed.Set(key, new Placements.Placed(node, info.MilliCpu, info.Memory, info.OwnerUid));
     }
 
-    public Task Enqueue(ObjectKey pod)
+    public Task Enqueue(ObjectKey pod, string? json)
     {
-        // Pods re-announce themselves while unbound. One we think placed is taken again: its bind may have been
-        // lost (the batch re-reads the pod and drops it if it is bound after all).
+        // A pod announces itself when created and when its grain activates unbound. One we think placed is taken
+        // again: its bind may have been lost (its bind is refused if it is bound after all, and the batch reads it).
+        if (_binding.Contains(pod)) return Task.CompletedTask; // a failed bind queues it again by itself
+        if (json != null) _announced[pod] = json; else _announced.Remove(pod);
         if (_pending.ContainsKey(pod))
         {
             // Taken from the index when this activation started, before the pod announced itself: keep its trace.
@@ -79,6 +114,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
     {
         var freed = _placed.Remove(pod);
         _pending.Remove(pod);
+        _announced.Remove(pod);
         _unschedulable.Remove(pod);
         if (freed) Retry();
         return Task.CompletedTask;
@@ -102,19 +138,32 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
     void Trigger(TimeSpan? delay = null)
     {
         if (_batch != null) return;
-        _batch = this.RegisterGrainTimer(RunBatch, new GrainTimerCreationOptions(delay ?? TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = false });
+        // Under a stream of pods, the next batch waits as long as the last one took (at most 50 ms), so each batch
+        // takes many pods and the snapshot of the nodes is paid once for them; a lone pod is scheduled at once.
+        delay ??= DateTime.UtcNow - _lastBatchEnded < TimeSpan.FromSeconds(1)
+            ? TimeSpan.FromTicks(Math.Min(_lastBatchTook.Ticks, TimeSpan.TicksPerMillisecond * 50)) : TimeSpan.Zero;
+        _batch = this.RegisterGrainTimer(RunBatch, new GrainTimerCreationOptions(delay.Value, Timeout.InfiniteTimeSpan) { Interleave = false });
     }
+
+    DateTime _lastBatchEnded;
+    TimeSpan _lastBatchTook;
 
     async Task RunBatch()
     {
         _batch?.Dispose();
         _batch = null;
         if (_pending.Count == 0) return;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try { await Schedule(); }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
             logger.LogInformation("scheduling batch failed ({Message}); retrying", e.Message);
             Trigger(TimeSpan.FromMilliseconds(300));
+        }
+        finally
+        {
+            _lastBatchTook = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            _lastBatchEnded = DateTime.UtcNow;
         }
     }
 
@@ -130,7 +179,8 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         var pods = await Task.WhenAll(taken.Select(async kv =>
         {
             ApiResult r;
-            try { r = await GrainFactory.GetGrain<IPodGrain>(kv.Key.GrainKey).Get(); }
+            if (_announced.Remove(kv.Key, out var announced)) r = ApiResult.Success(announced);
+            else try { r = await GrainFactory.GetGrain<IPodGrain>(kv.Key.GrainKey).Get(); }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
                 lock (unreadable) unreadable.Add(kv.Key);
@@ -160,37 +210,18 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             binds.Add((pod, d.Node));
             var i = position[d.Node];
             nodes[i] = WithPod(nodes[i], pod);
-            _placed[pod.Key] = new Placed(d.Node, pod.MilliCpu, pod.Memory, pod.OwnerUid);
+            _placed.Set(pod.Key, new Placements.Placed(d.Node, pod.MilliCpu, pod.Memory, pod.OwnerUid));
             _pending.Remove(pod.Key);
         }
 
         var retry = unreadable.Count > 0;
-        await Task.WhenAll(binds.Select(async b =>
+        // Binds run on while the next batch schedules (kube-scheduler's binding cycle): one slow bind (its node's grain
+        // moving off a dead silo) holds up only its own pod. Their continuations run on this grain, one at a time.
+        foreach (var b in binds)
         {
-            ApiResult r;
-            var queued = _queuedAt.GetValueOrDefault(b.Pod.Key);
-            _queuedAt.Remove(b.Pod.Key);
-            var trace = queued.Trace ?? writeTraces.GetValueOrDefault(b.Pod.Key);
-            using var span = trace != null ? Telemetry.Telemetry.Start("schedule Pod", trace) : null;
-            span?.SetTag("cluster.object", b.Pod.Key.ToString());
-            span?.SetTag("cluster.node", b.Node);
-            try { r = await GrainFactory.GetGrain<IPodGrain>(b.Pod.Key.GrainKey).Bind(b.Node); }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
-            {
-                // Unknown whether it landed: schedule the pod again; the next batch sees it bound or not.
-                _placed.Remove(b.Pod.Key);
-                _pending[b.Pod.Key] = b.Pod.Sequence;
-                _queuedAt[b.Pod.Key] = queued;
-                retry = true;
-                logger.LogInformation("binding {Pod} to {Node} failed ({Message}); retrying", b.Pod.Key, b.Node, e.Message);
-                return;
-            }
-            if (!r.Ok) { _placed.Remove(b.Pod.Key); logger.LogDebug("binding {Pod} failed: {Message}", b.Pod.Key, r.Message); return; }
-            if (queued.Since != 0) Telemetry.Telemetry.SchedulingLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(queued.Since).TotalMilliseconds);
-            if (options.Value.RecordScheduledEvents)
-                await EventRecorder.Record(GrainFactory, Objects.FromJson<V1Pod>(r.Json!), Kinds.Pod, EventRecorder.Normal, "Scheduled",
-                    $"Successfully assigned {b.Pod.Key.Namespace}/{b.Pod.Key.Name} to {b.Node}", Component);
-        }));
+            _binding.Add(b.Pod.Key);
+            _ = Bind(b.Pod, b.Node, writeTraces.GetValueOrDefault(b.Pod.Key));
+        }
 
         await Task.WhenAll(failures.Select(async f =>
         {
@@ -200,8 +231,60 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             await EventRecorder.Record(GrainFactory, f.Pod.Pod, Kinds.Pod, EventRecorder.Warning, "FailedScheduling", f.Message, Component);
         }));
         foreach (var k in _queuedAt.Keys.Where(k => !_pending.ContainsKey(k)).ToList()) _queuedAt.Remove(k);
+        foreach (var k in _announced.Keys.Where(k => !_pending.ContainsKey(k)).ToList()) _announced.Remove(k);
         Telemetry.Telemetry.SchedulerQueue(_pending.Count);
         if (retry) Trigger(TimeSpan.FromMilliseconds(300));
+    }
+
+    readonly HashSet<ObjectKey> _binding = [];
+
+    async Task Bind(PodInfo pod, string node, string? writeTrace)
+    {
+        var queued = _queuedAt.GetValueOrDefault(pod.Key);
+        _queuedAt.Remove(pod.Key);
+        var trace = queued.Trace ?? writeTrace;
+        using var span = trace != null ? Telemetry.Telemetry.Start("schedule Pod", trace) : null;
+        span?.SetTag("cluster.object", pod.Key.ToString());
+        span?.SetTag("cluster.node", node);
+        try
+        {
+            ApiResult r;
+            try { r = await GrainFactory.GetGrain<IPodGrain>(pod.Key.GrainKey).Bind(node); }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // Unknown whether it landed: schedule the pod again; the next batch sees it bound or not.
+                _placed.Remove(pod.Key);
+                _pending[pod.Key] = pod.Sequence;
+                _queuedAt[pod.Key] = queued;
+                logger.LogInformation("binding {Pod} to {Node} failed ({Message}); retrying", pod.Key, node, e.Message);
+                Trigger(TimeSpan.FromMilliseconds(300));
+                return;
+            }
+            if (!r.Ok)
+            {
+                _placed.Remove(pod.Key);
+                logger.LogDebug("binding {Pod} failed: {Message}", pod.Key, r.Message);
+                // Bound elsewhere since it was announced (or by an earlier bind whose answer was lost): count it where it is.
+                if (r.Code == 409) await PlaceAsIs(pod.Key);
+                return;
+            }
+            if (queued.Since != 0) Telemetry.Telemetry.SchedulingLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(queued.Since).TotalMilliseconds);
+            if (options.Value.RecordScheduledEvents)
+                await EventRecorder.Record(GrainFactory, Objects.FromJson<V1Pod>(r.Json!), Kinds.Pod, EventRecorder.Normal, "Scheduled",
+                    $"Successfully assigned {pod.Key.Namespace}/{pod.Key.Name} to {node}", Component);
+        }
+        catch (Exception e) { logger.LogWarning(e, "binding {Pod} to {Node} failed", pod.Key, node); }
+        finally { _binding.Remove(pod.Key); }
+    }
+
+    async Task PlaceAsIs(ObjectKey key)
+    {
+        try
+        {
+            var r = await GrainFactory.GetGrain<IPodGrain>(key.GrainKey).Get();
+            if (r.Ok && Objects.FromJson<V1Pod>(r.Json!) is { Spec.NodeName: { Length: > 0 } node } p) Place(key, p, node);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException) { logger.LogDebug("reading {Pod} failed: {Message}", key, e.Message); }
     }
 
     /// <summary>The node holding the data of the pod's claimed volumes, if any holds data already.</summary>
@@ -229,15 +312,33 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
     async Task<List<NodeInfo>> Snapshot()
     {
         var list = await GrainFactory.Index("Node", "").List(new ListRequest());
-        var byNode = _placed.Values.GroupBy(p => p.Node).ToDictionary(g => g.Key, g => g.ToList());
-        var result = new List<NodeInfo>();
-        // Each batch looks at every node: only those whose stored JSON changed since the last batch are decoded.
+        var result = new List<NodeInfo>(list.Items.Count);
+        // Each batch looks at every node: only those whose stored JSON changed since the last batch are decoded, and
+        // what is placed on each is kept as pods come and go.
         foreach (var n in _nodes.Decode(list.Items))
         {
-            if (n.Metadata.DeletionTimestamp != null) continue;
-            var placed = byNode.GetValueOrDefault(n.Metadata.Name) ?? [];
+            if (n.Deleting) continue;
+            var u = _placed.On(n.Info.Name);
+            result.Add(n.Info with
+            {
+                RequestedMilliCpu = u.MilliCpu, RequestedMemory = u.Memory, PodCount = u.Count,
+                // The live counts, not a copy (thousands of nodes per batch): a placement in the batch replaces its
+                // node's entry with a copy (WithPod) before the counts change.
+                PodsByOwner = u.ByOwner,
+            });
+        }
+        return result;
+    }
+
+    static readonly IReadOnlyDictionary<string, int> NoOwners = new Dictionary<string, int>();
+
+    /// <summary>What a node offers, decoded once per version of its object.</summary>
+    sealed record NodeOffer(NodeInfo Info, bool Deleting)
+    {
+        public static NodeOffer From(V1Node n)
+        {
             var alloc = n.Status?.Allocatable ?? n.Status?.Capacity ?? new Dictionary<string, ResourceQuantity>();
-            result.Add(new NodeInfo(
+            return new NodeOffer(new NodeInfo(
                 n.Metadata.Name,
                 n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true,
                 n.Spec?.Unschedulable == true,
@@ -246,11 +347,9 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
                 alloc.TryGetValue("cpu", out var cpu) ? (long)(cpu.ToDecimal() * 1000m) : 0,
                 alloc.TryGetValue("memory", out var mem) ? (long)mem.ToDecimal() : 0,
                 alloc.TryGetValue("pods", out var pods) ? (int)pods.ToDecimal() : 110,
-                placed.Sum(p => p.MilliCpu), placed.Sum(p => p.Memory), placed.Count,
-                placed.Where(p => p.OwnerUid != null).GroupBy(p => p.OwnerUid!).ToDictionary(g => g.Key, g => g.Count())));
+                0, 0, 0, NoOwners), n.Metadata.DeletionTimestamp != null);
         }
-        return result;
     }
 
-    readonly Decoded<V1Node> _nodes = new();
+    readonly Decoded<NodeOffer> _nodes = new(json => NodeOffer.From(Objects.FromJson<V1Node>(json)));
 }

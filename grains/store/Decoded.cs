@@ -7,9 +7,10 @@ namespace Cluster.Grains.Store;
 /// </summary>
 /// <remarks>Keyed by the string instance: within a silo an index hands out the very string it holds, so an unchanged
 /// object is found without hashing its JSON; from another silo every string is new and is decoded (slower, still right).</remarks>
-public sealed class Decoded<T>
+public sealed class Decoded<T>(Func<string, T>? decode = null)
 {
     Dictionary<string, T> _byJson = new(ReferenceEqualityComparer.Instance);
+    readonly Func<string, T> _decode = decode ?? Objects.FromJson<T>;
 
     /// <summary>The objects of this pass, in order; what the previous pass held and this one does not is forgotten.</summary>
     public List<T> Decode(IReadOnlyList<string> jsons)
@@ -18,7 +19,7 @@ public sealed class Decoded<T>
         var objects = new List<T>(jsons.Count);
         foreach (var json in jsons)
         {
-            if (!_byJson.TryGetValue(json, out var o)) o = Objects.FromJson<T>(json);
+            if (!_byJson.TryGetValue(json, out var o)) o = _decode(json);
             next[json] = o;
             objects.Add(o);
         }

@@ -94,7 +94,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
         m.DeletionGracePeriodSeconds = null;
         m.ResourceVersion = null;
         if (await OnCreating(o) is { } hookErr) return hookErr;
-        if (Kind.Namespaced && await Admission.Quota.QuotaAdmission.AdmitAsync(GrainFactory, Kind, Key.Namespace, Key.Name, o) is { } quotaErr) return quotaErr;
+        if (Kind.Namespaced && await Admission.Quota.QuotaAdmission.AdmitAsync(GrainFactory, Kind, Key.Namespace, Key.Name, o, _namespace!) is { } quotaErr) return quotaErr;
         return await Commit(o, WatchTypes.Added, options, 201);
     }
 
@@ -222,14 +222,15 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
         return (obj, null);
     }
 
-    /// <summary>The object's namespace as the current write's admission read it (for admission hooks that need it).</summary>
-    protected string? NamespaceJson { get; private set; }
+    NamespaceAdmission? _namespace;
+    /// <summary>The Pod Security level of the object's namespace as the current create's admission read it.</summary>
+    protected string? NamespacePodSecurityLevel => _namespace?.PodSecurityLevel;
 
     async Task<ApiResult?> CheckNamespace(bool creating)
     {
-        var ns = await GrainFactory.GetGrain<INamespaceGrain>(new ObjectKey("Namespace", "", Key.Namespace).GrainKey).Get();
+        _namespace = await GrainFactory.GetGrain<INamespaceGrain>(new ObjectKey("Namespace", "", Key.Namespace).GrainKey).Admission();
+        var ns = _namespace.Namespace;
         if (!ns.Ok) return new ApiResult(404, "NotFound", $"namespaces \"{Key.Namespace}\" not found", null);
-        NamespaceJson = ns.Json;
         if (creating && ns.Json!.Contains("\"deletionTimestamp\""))
             return new ApiResult(403, "Forbidden",
                 $"{Kind.Plural} \"{Key.Name}\" is forbidden: unable to create new content in namespace {Key.Namespace} because it is being terminated", null);
@@ -275,7 +276,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
             if (type == WatchTypes.Added && UsesReminder) await EnsureReminder();
             if (ReconcileAfterWrite(old, o)) ScheduleReconcile();
         }
-        await NotifyOwner(o);
+        if (OwnerCares(old, o)) await NotifyOwner(o);
         return ApiResult.Success(json, code);
     }
 
@@ -504,6 +505,8 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
 
     protected virtual Task<ApiResult?> OnCreating(T o) => Task.FromResult<ApiResult?>(null);
     protected virtual Task AfterCommit(T? old, T current) => Task.CompletedTask;
+    /// <summary>Whether the owning controller hears of a write (every write, unless a kind knows better).</summary>
+    protected virtual bool OwnerCares(T? old, T current) => true;
     /// <summary>Whether a write needs the controller to run (every write does, unless a kind knows better).</summary>
     protected virtual bool ReconcileAfterWrite(T? old, T current) => true;
     protected virtual Task OnRemoved(T gone) => Task.CompletedTask;

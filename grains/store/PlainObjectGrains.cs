@@ -206,6 +206,24 @@ public sealed class NamespaceGrain([PersistentState("object", ObjectGrain<V1Name
     : ObjectGrain<V1Namespace>(s, l), INamespaceGrain
 {
     static readonly string[] Protected = ["default", "kube-system", "kube-public"];
+    bool? _hasLimitRanges, _hasQuotas;
+
+    public async Task<NamespaceAdmission> Admission()
+    {
+        if (Current == null) return new NamespaceAdmission(Interfaces.Api.ApiResult.NotFound(Kind, Key.Name), null, false, false);
+        if (_hasLimitRanges == null || _hasQuotas == null) await PoliciesChanged();
+        var level = Current.Metadata.Labels is { } labels && labels.TryGetValue(Cluster.Grains.Admission.PodSecurity.EnforceLabel, out var l) ? l : null;
+        return new NamespaceAdmission(Interfaces.Api.ApiResult.Success(CurrentJson!), level, _hasLimitRanges ?? true, _hasQuotas ?? true);
+    }
+
+    public async Task PoliciesChanged()
+    {
+        // Counted from the indexes (level-based, so a restart or a lost notice costs nothing but a recount).
+        var ranges = (await GrainFactory.Index("LimitRange", Key.Name).List(new ListRequest())).Items.Count > 0;
+        var quotas = (await GrainFactory.Index("ResourceQuota", Key.Name).List(new ListRequest())).Items.Count > 0;
+        _hasLimitRanges = ranges;
+        _hasQuotas = quotas;
+    }
 
     // The namespace controller: once deletion starts, delete everything inside, then the namespace itself.
     protected override bool IsController => true;

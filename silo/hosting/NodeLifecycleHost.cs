@@ -4,8 +4,8 @@ using Orleans.Runtime;
 namespace Cluster.Silo.Hosting;
 
 /// <summary>
-/// Keeps the node lifecycle controller alive from every silo (one ping a second brings it back on a surviving silo
-/// when its own dies) and runs it at once when the Orleans membership view changes, so a dead silo's pods are
+/// Keeps the node lifecycle controller and the scheduler alive from every silo (a ping brings each back on a
+/// surviving silo when its own dies) and runs it at once when the Orleans membership view changes, so a dead silo's pods are
 /// replaced as soon as the cluster declares it dead.
 /// </summary>
 public sealed class NodeLifecycleHost(IGrainFactory grains, IClusterMembershipService membership, ILogger<NodeLifecycleHost> logger) : BackgroundService
@@ -22,9 +22,13 @@ public sealed class NodeLifecycleHost(IGrainFactory grains, IClusterMembershipSe
             }
             catch (OperationCanceledException) { }
         }, ct);
-        while (!ct.IsCancellationRequested)
+        var scheduler = grains.GetGrain<Cluster.Interfaces.Scheduling.ISchedulerGrain>("default");
+        for (var tick = 0; !ct.IsCancellationRequested; tick++)
         {
             try { await controller.Ping(); } catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogDebug("node controller ping failed: {Message}", e.Message); }
+            // The scheduler too, every 5 s: its resync finds unbound pods whose announcement a dead silo lost.
+            if (tick % 5 == 0)
+                try { await scheduler.Ping(); } catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogDebug("scheduler ping failed: {Message}", e.Message); }
             try { await Task.Delay(1000, ct); } catch (OperationCanceledException) { return; }
         }
     }

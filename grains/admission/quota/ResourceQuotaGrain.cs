@@ -17,6 +17,9 @@ public sealed class ResourceQuotaGrain([PersistentState("object", ObjectGrain<V1
     protected override bool IsController => true;
     static readonly string[] Counted = ["Pod", "Service", "ConfigMap", "Secret", "PersistentVolumeClaim", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"];
     Dictionary<string, decimal> _used = [];
+
+    protected override Task AfterCommit(V1ResourceQuota? old, V1ResourceQuota current) => old == null ? QuotaAdmission.Tell(GrainFactory, Key.Namespace) : Task.CompletedTask;
+    protected override Task OnRemoved(V1ResourceQuota gone) => QuotaAdmission.Tell(GrainFactory, Key.Namespace);
     HashSet<string> _seen = [];
     readonly Dictionary<string, (Dictionary<string, decimal> Usage, DateTime At)> _reserved = [];
 
@@ -92,20 +95,29 @@ public sealed class LimitRangeGrain([PersistentState("object", ObjectGrain<V1Lim
     : ObjectGrain<V1LimitRange>(s, l), ILimitRangeGrain
 {
     protected override bool HasStatus => false;
+    protected override Task AfterCommit(V1LimitRange? old, V1LimitRange current) => old == null ? QuotaAdmission.Tell(GrainFactory, Key.Namespace) : Task.CompletedTask;
+    protected override Task OnRemoved(V1LimitRange gone) => QuotaAdmission.Tell(GrainFactory, Key.Namespace);
 }
 
 /// <summary>Admission against the LimitRanges and ResourceQuotas of the namespace, for every namespaced create.</summary>
 public static class QuotaAdmission
 {
-    public static async Task<ApiResult?> AdmitAsync(IGrainFactory grains, KindInfo kind, string ns, string name, k8s.IKubernetesObject<V1ObjectMeta> obj)
+    /// <summary>Tells the namespace that its LimitRanges or ResourceQuotas changed, before the write is acknowledged,
+    /// so a create that follows is admitted against them.</summary>
+    public static Task Tell(IGrainFactory grains, string ns) =>
+        grains.GetGrain<INamespaceGrain>(new ObjectKey("Namespace", "", ns).GrainKey).PoliciesChanged();
+
+    public static async Task<ApiResult?> AdmitAsync(IGrainFactory grains, KindInfo kind, string ns, string name, k8s.IKubernetesObject<V1ObjectMeta> obj,
+        NamespaceAdmission policies)
     {
         if (kind.Kind is "Event" or "ResourceQuota" or "LimitRange" or "Endpoints" or "EndpointSlice") return null;
         ApiResult Forbidden(string why) => new(403, "Forbidden", $"{kind.Resource} \"{name}\" is forbidden: {why}", null);
-        if (obj is V1Pod pod)
+        if (obj is V1Pod pod && policies.HasLimitRanges)
         {
             var ranges = (await grains.Index("LimitRange", ns).List(new ListRequest())).Items.Select(Objects.FromJson<V1LimitRange>).ToList();
             if (ranges.Count > 0 && Limits.Apply(ranges, pod) is { } limitError) return Forbidden(limitError);
         }
+        if (!policies.HasQuotas) return null;
         var quotas = (await grains.Index("ResourceQuota", ns).List(new ListRequest())).Items.Select(Objects.FromJson<V1ResourceQuota>).ToList();
         foreach (var q in quotas)
         {

@@ -39,7 +39,8 @@ public sealed class NodeSelector : IFilter
 {
     public string? Check(PodInfo pod, NodeInfo node)
     {
-        foreach (var (k, v) in pod.Pod.Spec.NodeSelector ?? new Dictionary<string, string>())
+        if (pod.Pod.Spec.NodeSelector is not { Count: > 0 } selector) return null;
+        foreach (var (k, v) in selector)
             if (!node.Labels.TryGetValue(k, out var nv) || nv != v) return "node(s) didn't match Pod's node affinity/selector";
         return null;
     }
@@ -49,8 +50,8 @@ public sealed class TaintToleration : IFilter
 {
     public string? Check(PodInfo pod, NodeInfo node)
     {
-        foreach (var t in node.Taints)
-            if (t.Effect is "NoSchedule" or "NoExecute" && !Tolerated(pod.Pod.Spec.Tolerations, t))
+        for (var i = 0; i < node.Taints.Count; i++)
+            if (node.Taints[i] is var t && t.Effect is "NoSchedule" or "NoExecute" && !Tolerated(pod.Pod.Spec.Tolerations, t))
                 return $"node(s) had untolerated taint {{{t.Key}: {t.Value}}}";
         return null;
     }
