@@ -27,6 +27,12 @@ static class SchedulingScenario
         Console.WriteLine($"{"all available after (s)",-50} {load.Total.TotalSeconds,8:0.0}");
         Console.WriteLine($"{"pods/s end to end, target >= 5000",-50} {rate,8:0}  {(rate >= 5000 ? "met" : "missed")}");
         Console.WriteLine($"{"silo RSS (MB)",-50} {silo.RssMb(),8:0}");
+        // For profiling the loaded silo (dotnet-gcdump, dotnet-trace): BENCH_HOLD_SECONDS keeps it up after the table.
+        if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_HOLD_SECONDS"), out var hold) && hold > 0)
+        {
+            Console.WriteLine($"holding the silo (pid {silo.Pid}) for {hold} s");
+            await Task.Delay(TimeSpan.FromSeconds(hold));
+        }
         return 0;
     }
 

@@ -32,6 +32,7 @@ sealed class BenchSilo : IAsyncDisposable
     Process _p = null!;
     string _dir = "";
     public int GatewayPort { get; private set; }
+    public int Pid => _p.Id;
     public int ApiPort { get; private set; }
     public string Node { get; private set; } = "";
 

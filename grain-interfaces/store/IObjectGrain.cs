@@ -132,6 +132,10 @@ public interface INodeGrain : IObjectGrain
 {
     /// <summary>The agent's heartbeat: node status JSON (capacity, allocatable, conditions, addresses, nodeInfo).</summary>
     Task<ApiResult> Heartbeat(string statusJson);
+    /// <summary>The agent is alive and its status unchanged since its last heartbeat: the heartbeat times are renewed
+    /// (written only when the stored ones are old). Conflict when the node needs a full heartbeat (the node controller
+    /// marked it unreachable or restarting).</summary>
+    Task<ApiResult> Renew();
     /// <summary>A pod bound here was written (json: the pod as written, handed to a local agent so it need not read it).</summary>
     Task Assign(ObjectKey pod, string? json);
     Task Unassign(ObjectKey pod);

@@ -81,6 +81,23 @@ public sealed class NodeGrain(
         });
     }
 
+    public async Task<ApiResult> Renew()
+    {
+        if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
+        if (Current.Metadata.Annotations?.ContainsKey(RestartingAnnotation) == true
+            || Current.Spec?.Taints?.Any(t => t.Key == NodeLifecycleGrain.UnreachableTaint) == true
+            || Current.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is not { Status: "True" } ready)
+            return ApiResult.Conflict(Kind, Key.Name, "the node needs its full status");
+        if (ready.LastHeartbeatTime is { } at && DateTime.UtcNow - at.ToUniversalTime() < lifecycle.Value.GracePeriod / 2)
+            return ApiResult.Success(CurrentJson!);
+        var now = Objects.Now();
+        return await Mutate(n =>
+        {
+            foreach (var c in n.Status?.Conditions ?? []) c.LastHeartbeatTime = now;
+            return true;
+        });
+    }
+
     /// <summary>
     /// A heartbeat that changes nothing but the heartbeat times is not written while the stored one is younger than
     /// half the node grace period. Kubernetes renews a Lease instead and posts NodeStatus only on change; written
@@ -195,6 +212,7 @@ public sealed class NodeGrain(
             _waiters.Add(tcs);
             // A stopping silo answers long polls at once instead of holding its shutdown for them.
             await Task.WhenAny(tcs.Task, Task.Delay(maxWait, lifetime.ApplicationStopping));
+            _waiters.Remove(tcs); // a poll that timed out (pushes to a local agent do not wake it)
         }
         return new NodeAssignments(_version, _pods.ToList()) { Local = agents.Get(Key.Name) != null };
     }

@@ -12,6 +12,9 @@ namespace Cluster.Grains.Nodes;
 /// them and reports status back here. Deleting a bound pod is graceful: deletionTimestamp is set, the agent
 /// stops the containers within the grace period and then removes the pod for good.
 /// </summary>
+// A running pod needs nothing from its grain until someone writes it (its node agent, controllers and lists read the
+// pod index): idle pods leave memory after two minutes and come back from storage on their next write.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class PodGrain(
     [PersistentState("object", ObjectGrain<V1Pod>.StorageName)] IPersistentState<ObjectRecord> state,
     ILogger<PodGrain> logger) : ObjectGrain<V1Pod>(state, logger), IPodGrain
@@ -21,9 +24,6 @@ public sealed class PodGrain(
     // A pod's "controller" only re-announces it (to the scheduler or its node); no reminder per pod.
     protected override bool IsController => true;
     protected override bool UsesReminder => false;
-
-    protected override void OnCurrentChanged(V1Pod? before, V1Pod? after) =>
-        Telemetry.Telemetry.PodPhase(before?.Status?.Phase, after?.Status?.Phase);
 
     protected override Task<ApiResult?> OnCreating(V1Pod p)
     {

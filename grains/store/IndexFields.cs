@@ -11,33 +11,20 @@ public static class IndexFields
     public static IndexChange Change(string type, IKubernetesObject<V1ObjectMeta> o, string json, long rv)
     {
         var m = o.Metadata;
-        var fields = new Dictionary<string, string> { ["metadata.name"] = m.Name ?? "", ["metadata.namespace"] = m.NamespaceProperty ?? "" };
-        switch (o)
+        string name = m.Name ?? "", ns = m.NamespaceProperty ?? "";
+        var fields = o switch
         {
-            case V1Pod p:
-                fields["spec.nodeName"] = p.Spec?.NodeName ?? "";
-                fields["status.phase"] = p.Status?.Phase ?? "";
-                break;
-            case V1Node n:
-                fields["spec.unschedulable"] = (n.Spec?.Unschedulable ?? false) ? "true" : "false";
-                break;
-            case Corev1Event e:
-                fields["involvedObject.name"] = e.InvolvedObject?.Name ?? "";
-                fields["involvedObject.kind"] = e.InvolvedObject?.Kind ?? "";
-                fields["involvedObject.namespace"] = e.InvolvedObject?.NamespaceProperty ?? "";
-                fields["involvedObject.uid"] = e.InvolvedObject?.Uid ?? "";
-                fields["involvedObject.apiVersion"] = e.InvolvedObject?.ApiVersion ?? "";
-                fields["involvedObject.resourceVersion"] = e.InvolvedObject?.ResourceVersion ?? "";
-                fields["involvedObject.fieldPath"] = e.InvolvedObject?.FieldPath ?? "";
-                fields["source"] = e.Source?.Component ?? "";
-                fields["type"] = e.Type ?? "";
-                fields["reason"] = e.Reason ?? "";
-                break;
-        }
-        return new IndexChange(type, m.Name ?? "", rv, json,
-            (IReadOnlyDictionary<string, string>?)m.Labels?.ToDictionary() ?? new Dictionary<string, string>(),
-            fields,
-            m.OwnerReferences?.Select(r => r.Uid).ToList() ?? []);
+            V1Pod p => SmallMap.Of("metadata.name", name, "metadata.namespace", ns, "spec.nodeName", p.Spec?.NodeName ?? "", "status.phase", p.Status?.Phase ?? ""),
+            V1Node n => SmallMap.Of("metadata.name", name, "metadata.namespace", ns, "spec.unschedulable", (n.Spec?.Unschedulable ?? false) ? "true" : "false"),
+            Corev1Event e => SmallMap.Of("metadata.name", name, "metadata.namespace", ns,
+                "involvedObject.name", e.InvolvedObject?.Name ?? "", "involvedObject.kind", e.InvolvedObject?.Kind ?? "",
+                "involvedObject.namespace", e.InvolvedObject?.NamespaceProperty ?? "", "involvedObject.uid", e.InvolvedObject?.Uid ?? "",
+                "involvedObject.apiVersion", e.InvolvedObject?.ApiVersion ?? "", "involvedObject.resourceVersion", e.InvolvedObject?.ResourceVersion ?? "",
+                "involvedObject.fieldPath", e.InvolvedObject?.FieldPath ?? "", "source", e.Source?.Component ?? "", "type", e.Type ?? "", "reason", e.Reason ?? ""),
+            _ => SmallMap.Of("metadata.name", name, "metadata.namespace", ns),
+        };
+        return new IndexChange(type, name, rv, json, SmallMap.From(m.Labels), fields,
+            m.OwnerReferences is { Count: > 0 } owners ? owners.Select(r => r.Uid).ToArray() : []);
     }
 
     public static IndexChange FromJson(KindInfo kind, string json)

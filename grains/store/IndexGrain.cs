@@ -26,7 +26,10 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     // Pods by spec.nodeName: a node's pods are listed without a pass over every pod (5,000 node grains each listing
     // their pods after a restart was quadratic).
     readonly Dictionary<string, SortedSet<string>> _byNode = new();
-    const string NodeField = "spec.nodeName";
+    const string NodeField = "spec.nodeName", PhaseField = "status.phase";
+    // The cluster.pods metric (pods by phase) counts the pods of the indexes each silo holds: pod grains come and go
+    // (idle ones leave memory), the index holds every pod.
+    bool _countsPhases;
     readonly List<LogEntry> _log = [];
     readonly SortedDictionary<long, DateTime> _pending = new();
     readonly Dictionary<long, (IndexChange Change, Entry? Old, Entry? New)> _held = new();
@@ -44,6 +47,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         _kind = await KindLookup.ResolveAsync(GrainFactory, key[..slash])
             ?? new KindInfo(key[..slash], "", "v1", key[..slash].ToLowerInvariant(), key[..slash].ToLowerInvariant(), true, [], typeof(CustomObject));
         _ns = key[(slash + 1)..];
+        _countsPhases = _kind.Kind == "Pod";
         var items = await catalog.ScanAsync(_kind.Kind, _ns, ct);
         foreach (var stored in items)
         {
@@ -60,6 +64,12 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         }
         _last = Math.Max(_last, NowMicros() - 1);
         _released = _floor = _last;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
+    {
+        if (_countsPhases) foreach (var e in _entries.Values) Telemetry.Telemetry.PodPhase(e.Fields.GetValueOrDefault(PhaseField), null);
+        return Task.CompletedTask;
     }
 
     static long NowMicros() => DateTime.UtcNow.Ticks / 10 - 62135596800000000L;
@@ -150,6 +160,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         Drop(c.Name);
         var e = new Entry(c.ResourceVersion, c.Json, c.Labels, c.Fields, c.OwnerUids);
         _entries[c.Name] = e;
+        if (_countsPhases) Telemetry.Telemetry.PodPhase(null, e.Fields.GetValueOrDefault(PhaseField));
         if (c.Fields.TryGetValue(NodeField, out var node) && node.Length > 0)
         {
             if (!_byNode.TryGetValue(node, out var onNode)) _byNode[node] = onNode = new SortedSet<string>(StringComparer.Ordinal);
@@ -166,6 +177,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     void Drop(string name)
     {
         if (!_entries.Remove(name, out var e)) return;
+        if (_countsPhases) Telemetry.Telemetry.PodPhase(e.Fields.GetValueOrDefault(PhaseField), null);
         if (e.Fields.TryGetValue(NodeField, out var node) && _byNode.TryGetValue(node, out var onNode) && onNode.Remove(name) && onNode.Count == 0)
             _byNode.Remove(node);
         foreach (var o in e.Owners)
@@ -220,6 +232,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add(tcs);
             await Task.WhenAny(tcs.Task, Task.Delay(left, lifetime.ApplicationStopping));
+            if (!tcs.Task.IsCompleted) _waiters.Remove(tcs); // timed out: not left behind in an idle index
             if (lifetime.ApplicationStopping.IsCancellationRequested) return new WatchResult([], Math.Max(from, _released), false);
         }
     }

@@ -42,6 +42,8 @@ public static class Telemetry
 
     public static void PodPhase(string? from, string? to)
     {
+        if (from == "") from = null;
+        if (to == "") to = null;
         if (from == to) return;
         if (from != null) Pods.Add(-1, new KeyValuePair<string, object?>("phase", from));
         if (to != null) Pods.Add(1, new KeyValuePair<string, object?>("phase", to));

@@ -188,7 +188,7 @@ public sealed class KubeApi(IGrainFactory grains, Cluster.Grains.Security.Author
         var (items, rv, cont, remaining) = await ListItems(p, Q(c, "labelSelector"), Q(c, "fieldSelector"), limit, Q(c, "continue"));
         if (Tables.Wanted(c.Request.Headers.Accept))
             return Json(Tables.Build(p.Kind, items.Select(p.Kind.Deserialize).ToList(), rv.ToString(), cont).ToJsonString());
-        return Json(ListJson(p.Kind, items, rv.ToString(), cont, remaining));
+        return new ListResponse(p.Kind, items, rv.ToString(), cont, remaining);
     }
 
     static string ListJson(KindInfo kind, IEnumerable<string> items, string rv, string? cont, long? remaining)
