@@ -59,6 +59,13 @@ sealed class BenchSilo : IAsyncDisposable
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in _args) psi.ArgumentList.Add(a);
         _p = Process.Start(psi)!;
+        // BENCH_SILO_LOG=FILE keeps the silo's log (every run of it, a restart included) for a look afterwards.
+        if (Environment.GetEnvironmentVariable("BENCH_SILO_LOG") is { Length: > 0 } logFile)
+        {
+            var log = TextWriter.Synchronized(new StreamWriter(logFile, append: true) { AutoFlush = true });
+            _p.OutputDataReceived += (_, e) => { if (e.Data != null) log.WriteLine(e.Data); };
+            _p.ErrorDataReceived += (_, e) => { if (e.Data != null) log.WriteLine(e.Data); };
+        }
         _p.BeginOutputReadLine();
         _p.BeginErrorReadLine();
         using var http = new HttpClient();

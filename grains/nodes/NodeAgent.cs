@@ -81,6 +81,8 @@ public sealed class NodeAgent : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken ct)
     {
+        _lastHeartbeat = DateTime.UtcNow;
+        _started = true;
         await RegisterAsync(ct);
         await _runtime.WatchAsync(_node, _stop.Token);
         _loops.Add(Task.Run(() => HeartbeatLoop(_stop.Token)));
@@ -187,6 +189,12 @@ public sealed class NodeAgent : IAsyncDisposable
     readonly string _bootId = Guid.NewGuid().ToString();
 
     DateTime _lastHeartbeat = DateTime.UtcNow;
+
+    /// <summary>The agent is waiting for its turn to start (its silo starts thousands a few at a time), or it runs and
+    /// reaches the cluster (a heartbeat recorded within two heartbeat periods) and is not fenced. Its silo renews the
+    /// node's lease for it (<see cref="NodeLifecycleGrain.Renew"/>).</summary>
+    public bool Alive => !_fenced && (!_started || DateTime.UtcNow - _lastHeartbeat < _options.HeartbeatPeriod * 2);
+    bool _started;
     bool _fenced;
 
     async Task HeartbeatLoop(CancellationToken ct)
@@ -344,7 +352,7 @@ public sealed class NodeAgent : IAsyncDisposable
             {
                 fromIndex = new Dictionary<ObjectKey, string>();
                 foreach (var (ns, json) in await _grains.PodsOnNode(_node))
-                    fromIndex[new ObjectKey("Pod", ns, PodName(json))] = json;
+                    fromIndex[new ObjectKey("Pod", ns, ObjectGrains.NameOf(json))] = json;
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
@@ -438,11 +446,7 @@ public sealed class NodeAgent : IAsyncDisposable
         }));
     }
 
-    static string PodName(string json) => System.Text.Json.JsonSerializer.Deserialize<NameOnly>(json)!.Metadata.Name;
-    sealed record NameOnly([property: System.Text.Json.Serialization.JsonPropertyName("metadata")] NameOnly.Meta Metadata)
-    {
-        public sealed record Meta([property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name);
-    }
+
 
     /// <summary>The pod a read returned, decoded once per version.</summary>
     KnownPod Remember(ObjectKey key, string json, string? trace)

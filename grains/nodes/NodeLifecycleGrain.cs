@@ -23,6 +23,9 @@ public interface INodeLifecycleGrain : IGrainWithStringKey
     Task Ping();
     /// <summary>One pass now (tests, and silos that saw a membership change).</summary>
     Task Check();
+    /// <summary>These nodes' agents run in the calling silo and reach the cluster: their leases are renewed (every silo
+    /// sends its own every few seconds; Kubernetes' kubelets renew a Lease each).</summary>
+    Task Renew(IReadOnlyList<string> nodes);
 }
 
 /// <summary>
@@ -52,13 +55,29 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
 
     public Task Ping() => Task.CompletedTask;
 
+    // Node leases, in memory: when each node's silo last vouched for its agent. A heartbeat is written to the Node
+    // only every so often (a write per node every 10 s was 500 writes a second at 5,000 nodes); under load, or while
+    // 5,000 agents re-register after a restart, a written heartbeat alone came too late and live nodes were evicted.
+    readonly Dictionary<string, DateTime> _leases = new();
+
+    public Task Renew(IReadOnlyList<string> nodes)
+    {
+        var now = DateTime.UtcNow;
+        foreach (var n in nodes) _leases[n] = now;
+        return Task.CompletedTask;
+    }
+
     readonly Decoded<V1Node> _nodes = new();
     bool _disrupted;
 
-    /// <summary>Ready, with its last heartbeat (or this controller's start, if later) older than the grace period.</summary>
-    bool Stale(V1Node node, DateTime now) =>
-        node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is { Status: "True", LastHeartbeatTime: { } hb }
-        && now - (hb > _started ? hb : _started) > options.Value.GracePeriod;
+    /// <summary>Ready, with its last heartbeat or lease renewal (or this controller's start, if later) older than the grace period.</summary>
+    bool Stale(V1Node node, DateTime now)
+    {
+        if (node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is not { Status: "True", LastHeartbeatTime: { } hb }) return false;
+        var seen = hb > _started ? hb : _started;
+        if (_leases.TryGetValue(node.Metadata.Name, out var lease) && lease > seen) seen = lease;
+        return now - seen > options.Value.GracePeriod;
+    }
 
     public async Task Check()
     {
@@ -91,6 +110,7 @@ public sealed class NodeLifecycleGrain(IClusterMembershipService membership, IOp
             if (restarting && !stale) continue;
             if (!siloDead && !stale) continue;
             var why = siloDead ? $"its silo {host!.SiloAddress} was declared dead" : $"no heartbeat for {(now - ready.LastHeartbeatTime!.Value).TotalSeconds:0}s";
+            _leases.Remove(name);
             logger.LogWarning("node {Node} is unreachable: {Why}; evicting its pods", name, why);
             var nodeGrain = GrainFactory.GetGrain<INodeGrain>(new ObjectKey("Node", "", name).GrainKey);
             await nodeGrain.MarkUnreachable(why);

@@ -31,19 +31,16 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
             HeartbeatPeriod = TimeSpan.FromSeconds(settings.HeartbeatSeconds),
             FenceAfter = TimeSpan.FromSeconds(settings.FenceSeconds),
         };
-        // Register nodes a few at a time: thousands of simulated nodes must not flood the silo at start.
-        foreach (var chunk in names.Chunk(64))
-            await Task.WhenAll(chunk.Select(async name =>
-            {
-                var nodeOptions = new NodeAgentOptions
-                {
-                    HeartbeatPeriod = options.HeartbeatPeriod, FenceAfter = options.FenceAfter,
-                    VolumesRoot = Path.Combine(settings.ResolvedDataDir, "pods", name),
-                };
-                var agent = new NodeAgent(name, runtime, grains, nodeOptions, loggers.CreateLogger($"NodeAgent.{name}"));
-                await agent.StartAsync(ct);
-                registry.Add(agent);
-            }));
+        // Every agent is known at once (its silo vouches for it to the node controller while it waits its turn), and
+        // they register a few at a time: thousands of simulated nodes must not flood the silo at start.
+        var agents = names.Select(name => new NodeAgent(name, runtime, grains, new NodeAgentOptions
+        {
+            HeartbeatPeriod = options.HeartbeatPeriod, FenceAfter = options.FenceAfter,
+            VolumesRoot = Path.Combine(settings.ResolvedDataDir, "pods", name),
+        }, loggers.CreateLogger($"NodeAgent.{name}"))).ToList();
+        foreach (var agent in agents) registry.Add(agent);
+        foreach (var chunk in agents.Chunk(64))
+            await Task.WhenAll(chunk.Select(agent => agent.StartAsync(ct)));
     }
 
     public async Task StopAsync(CancellationToken ct)

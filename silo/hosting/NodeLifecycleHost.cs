@@ -8,7 +8,7 @@ namespace Cluster.Silo.Hosting;
 /// surviving silo when its own dies) and runs it at once when the Orleans membership view changes, so a dead silo's pods are
 /// replaced as soon as the cluster declares it dead.
 /// </summary>
-public sealed class NodeLifecycleHost(IGrainFactory grains, IClusterMembershipService membership, ILogger<NodeLifecycleHost> logger) : BackgroundService
+public sealed class NodeLifecycleHost(IGrainFactory grains, IClusterMembershipService membership, NodeAgentRegistry agents, ILogger<NodeLifecycleHost> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -26,6 +26,9 @@ public sealed class NodeLifecycleHost(IGrainFactory grains, IClusterMembershipSe
         for (var tick = 0; !ct.IsCancellationRequested; tick++)
         {
             try { await controller.Ping(); } catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogDebug("node controller ping failed: {Message}", e.Message); }
+            // The leases of this silo's live agents, every 3 s (one call for all of them).
+            if (tick % 3 == 0 && agents.All.Where(a => a.Alive).Select(a => a.NodeName).ToList() is { Count: > 0 } live)
+                try { await controller.Renew(live); } catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogDebug("renewing node leases failed: {Message}", e.Message); }
             // The scheduler too, every 5 s: its resync finds unbound pods whose announcement a dead silo lost.
             if (tick % 5 == 0)
                 try { await scheduler.Ping(); } catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogDebug("scheduler ping failed: {Message}", e.Message); }

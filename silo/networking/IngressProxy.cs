@@ -57,7 +57,7 @@ public sealed class IngressProxy(IGrainFactory grains, SiloSettings settings, IL
         versions[("Namespace", "")] = nsList.ResourceVersion;
         var routes = new List<RouteConfig>();
         var clusters = new Dictionary<string, ClusterConfig>();
-        foreach (var ns in nsList.Items.Select(j => Objects.FromJson<V1Namespace>(j).Metadata.Name))
+        foreach (var ns in nsList.Items.Select(ObjectGrains.NameOf))
         {
             var ingList = await grains.Index("Ingress", ns).List(new ListRequest());
             versions[("Ingress", ns)] = ingList.ResourceVersion;
