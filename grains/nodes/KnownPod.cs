@@ -31,6 +31,22 @@ public sealed class KnownPod
     /// <summary>Drops the decoded copy (it is decoded again from the JSON when next needed).</summary>
     public void Release() => _pod = null;
 
+    /// <summary>The same pod after a write that changed only its status (the agent's own report): the facts stand,
+    /// and the pod is not decoded again until it is needed.</summary>
+    public KnownPod WithStatusWritten(string json) => new(this, json);
+
+    KnownPod(KnownPod before, string json)
+    {
+        Key = before.Key; Json = json; Trace = before.Trace;
+        Uid = before.Uid; NodeName = before.NodeName; HasProbes = before.HasProbes; ClockFree = before.ClockFree; HasConfigVolumes = before.HasConfigVolumes;
+        ResourceVersion = System.Text.Json.JsonSerializer.Deserialize<RvOnly>(json)?.Metadata?.ResourceVersion is { } rv && long.TryParse(rv, out var v) ? v : 0;
+    }
+
+    sealed record RvOnly([property: System.Text.Json.Serialization.JsonPropertyName("metadata")] RvOnly.Meta? Metadata)
+    {
+        public sealed record Meta([property: System.Text.Json.Serialization.JsonPropertyName("resourceVersion")] string? ResourceVersion);
+    }
+
     public KnownPod(ObjectKey key, string json, string? trace)
     {
         Key = key; Json = json; Trace = trace;

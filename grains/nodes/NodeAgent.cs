@@ -541,7 +541,13 @@ public sealed class NodeAgent : IAsyncDisposable
         if (reported.Ok)
         {
             _reported[uid] = hash;
-            Remember(key, reported.Json!, known.Trace); // the pod as it now stands, so the next pass does not compare with the old status
+            // The pod as it now stands, so the next pass does not compare with the old status (unless a newer copy came meanwhile).
+            var written = known.WithStatusWritten(reported.Json!);
+            // A report from a sync that did nothing else is settled (the same input gives the same nothing): the next
+            // pass need not decode it again. After starting or stopping something it is not (a container that exited
+            // at once needs its restart).
+            if (!acted && known.ClockFree && nextWaiting.Count == 0) written.Settled = (written.ResourceVersion, ContainersHash(now));
+            _pods.AddOrUpdate(key, written, (_, current) => current.Uid == written.Uid && current.ResourceVersion > written.ResourceVersion ? current : written);
         }
         return false;
     }

@@ -99,14 +99,25 @@ public sealed class PodGrain(
         });
     }
 
+    // Set while a write changes only status and annotations (the agent's report): AfterCommit need not compare specs.
+    bool _statusOnly;
+
     public async Task<ApiResult> ReportStatus(string statusJson, string? hostPorts)
     {
         if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
         var status = Objects.FromJson<V1PodStatus>(statusJson);
-        return await Mutate(p =>
+        _statusOnly = true;
+        try { return await Mutate(p => Report(p, status, statusJson, hostPorts)); }
+        finally { _statusOnly = false; }
+    }
+
+    static bool Report(V1Pod p, V1PodStatus status, string statusJson, string? hostPorts)
+    {
         {
             var changed = false;
-            if (!Objects.SameJson(p.Status, status)) { p.Status = status; changed = true; }
+            // The agent reports only what differs from what it last saw, so the text rarely matches; when it does not,
+            // the status is taken as it came (a map written in another order costs one write, not a wrong status).
+            if (p.Status == null || Objects.ToJson(p.Status) != statusJson) { p.Status = status; changed = true; }
             var currentPorts = p.Metadata.Annotations.Val(HostPortsAnnotation);
             // No published ports is no annotation (an empty one would be a metadata change the node hears of).
             if (hostPorts == "" && currentPorts != null)
@@ -122,7 +133,7 @@ public sealed class PodGrain(
                 changed = true;
             }
             return changed;
-        });
+        }
     }
 
     public async Task<ApiResult> Evict(long? gracePeriodSeconds, bool dryRun)
@@ -173,7 +184,7 @@ public sealed class PodGrain(
         if ((old == null || ServesChanged(old, current)) && (HasAddress(old) || HasAddress(current))) await NotifyServices(old, current);
         // Tell the node about any change of its pod (spec, deletion), so the agent acts at once.
         // (Its agent re-reads only the pods it hears of, so metadata counts too: labels feed the downward API.)
-        if (!string.IsNullOrEmpty(current.Spec.NodeName) && (old?.Spec.NodeName != current.Spec.NodeName || !Objects.SameJson(old?.Spec, current.Spec)
+        if (!string.IsNullOrEmpty(current.Spec.NodeName) && (old?.Spec.NodeName != current.Spec.NodeName || (!_statusOnly && !Objects.SameJson(old?.Spec, current.Spec))
                 || old?.Metadata.DeletionTimestamp != current.Metadata.DeletionTimestamp
                 || !Objects.SameJson(old?.Metadata.Labels, current.Metadata.Labels) || !Objects.SameJson(old?.Metadata.Annotations, current.Metadata.Annotations)))
             await Node(current.Spec.NodeName).Assign(Key, CurrentJson);

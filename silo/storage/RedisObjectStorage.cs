@@ -28,10 +28,36 @@ public static class RedisObjectStorage
     }
 }
 
+/// <summary>
+/// State as System.Text.Json; an object record as the object's JSON itself (UTF-8 after one marker byte, 0x01, which
+/// no JSON text starts with): no second serialization around it. Records written before that are still read.
+/// </summary>
 public sealed class SystemTextJsonStorageSerializer : IGrainStorageSerializer
 {
-    public BinaryData Serialize<T>(T input) => new(JsonSerializer.SerializeToUtf8Bytes(input));
-    public T Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToMemory().Span)!;
+    public const byte RawRecord = 0x01;
+
+    public BinaryData Serialize<T>(T input) => input is ObjectRecord { Json: { } json }
+        ? new BinaryData(Raw(json))
+        : new(JsonSerializer.SerializeToUtf8Bytes(input));
+
+    public T Deserialize<T>(BinaryData input)
+    {
+        var span = input.ToMemory().Span;
+        return typeof(T) == typeof(ObjectRecord) ? (T)(object)Record(span)! : JsonSerializer.Deserialize<T>(span)!;
+    }
+
+    static byte[] Raw(string json)
+    {
+        var bytes = new byte[1 + System.Text.Encoding.UTF8.GetByteCount(json)];
+        bytes[0] = RawRecord;
+        System.Text.Encoding.UTF8.GetBytes(json, bytes.AsSpan(1));
+        return bytes;
+    }
+
+    /// <summary>The object record in stored bytes, raw or serialized.</summary>
+    public static ObjectRecord? Record(ReadOnlySpan<byte> data) => data.Length > 0 && data[0] == RawRecord
+        ? new ObjectRecord { Json = System.Text.Encoding.UTF8.GetString(data[1..]) }
+        : JsonSerializer.Deserialize<ObjectRecord>(data);
 }
 
 /// <summary>
@@ -54,7 +80,7 @@ public sealed class RedisObjectCatalog(ConfigurationOptions options) : IObjectCa
             foreach (var data in await Task.WhenAll(reads))
             {
                 if (data.IsNullOrEmpty) continue;
-                var rec = JsonSerializer.Deserialize<ObjectRecord>((byte[])data!);
+                var rec = SystemTextJsonStorageSerializer.Record((byte[])data!);
                 if (rec?.Json != null) result.Add(rec.Json);
             }
             page.Clear();

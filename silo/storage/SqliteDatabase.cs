@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Cluster.Silo.Storage;
@@ -7,8 +8,11 @@ namespace Cluster.Silo.Storage;
 /// </summary>
 /// <remarks>
 /// The file is opened in WAL journal mode with <c>synchronous=NORMAL</c>: a transaction is in the WAL file once
-/// its statement returns, so it survives the process being killed (it may not survive an OS crash or power loss).
+/// it commits, so it survives the process being killed (it may not survive an OS crash or power loss).
 /// One connection serves every caller; a <see cref="SemaphoreSlim"/> makes sure only one uses it at a time.
+/// Writes (<see cref="WriteAsync{T}"/>) are committed in groups: whatever writes queue up while one group commits
+/// go together in the next transaction, and each caller hears back once its group is committed. Statements are
+/// prepared once and reused (<see cref="Prepared"/>).
 /// </remarks>
 public sealed class SqliteDatabase : IDisposable, IAsyncDisposable
 {
@@ -34,6 +38,8 @@ public sealed class SqliteDatabase : IDisposable, IAsyncDisposable
         )
         """,
         $"CREATE INDEX IF NOT EXISTS ix_{GrainStateTable}_kind_ns ON {GrainStateTable} (kind, ns)",
+        // raw = 1: data is an object record's JSON itself (or its sealed form), not the record serialized around it.
+        "ALTER TABLE grain_state ADD COLUMN raw INTEGER NOT NULL DEFAULT 0 /* when missing */",
         $"""
         CREATE TABLE IF NOT EXISTS {RemindersTable} (
             grain_id      TEXT NOT NULL,
@@ -83,6 +89,8 @@ public sealed class SqliteDatabase : IDisposable, IAsyncDisposable
             {
                 foreach (var statement in Schema)
                 {
+                    // Columns added since the table was first made are added to older files once.
+                    if (statement.StartsWith("ALTER TABLE", StringComparison.Ordinal) && HasColumn(tx, statement.Split(' ')[5])) continue;
                     using var command = _connection.CreateCommand();
                     command.Transaction = tx;
                     command.CommandText = statement;
@@ -98,8 +106,117 @@ public sealed class SqliteDatabase : IDisposable, IAsyncDisposable
         }
     }
 
+    bool HasColumn(SqliteTransaction tx, string column)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{GrainStateTable}') WHERE name = $name";
+        command.Parameters.AddWithValue("$name", column);
+        return Convert.ToInt64(command.ExecuteScalar()) > 0;
+    }
+
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
+
+    // ------------------------------------------------------------------ group commit
+
+    interface IWrite { void Run(SqliteConnection connection); void Complete(); void Fail(Exception e); }
+
+    sealed class Write<T>(Func<SqliteConnection, T> work) : IWrite
+    {
+        readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        T _result = default!;
+        Exception? _error;
+        public Task<T> Task => _done.Task;
+        public void Run(SqliteConnection connection)
+        {
+            try { _result = work(connection); }
+            catch (Exception e) { _error = e; } // this write's own failure (an etag conflict): the others still commit
+        }
+        public void Complete() { if (_error != null) _done.TrySetException(_error); else _done.TrySetResult(_result); }
+        public void Fail(Exception e) => _done.TrySetException(e);
+    }
+
+    readonly ConcurrentQueue<IWrite> _writes = new();
+    int _draining;
+    SqliteTransaction? _transaction;
+    const int MaxGroup = 512;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (its statements) in the next group commit; completes once that transaction is
+    /// committed (or fails with it). An exception from the work fails that write only.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var write = new Write<T>(work);
+        _writes.Enqueue(write);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0) _ = System.Threading.Tasks.Task.Run(DrainAsync);
+        return write.Task;
+    }
+
+    async Task DrainAsync()
+    {
+        while (true)
+        {
+            var group = new List<IWrite>();
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                while (group.Count < MaxGroup && _writes.TryDequeue(out var w)) group.Add(w);
+                if (group.Count > 0) Commit(group);
+            }
+            finally { _gate.Release(); }
+            if (group.Count > 0) continue;
+            Volatile.Write(ref _draining, 0);
+            // A write queued after the last look, before the flag dropped, would be left behind: look again.
+            if (_writes.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+        }
+    }
+
+    void Commit(List<IWrite> group)
+    {
+        if (_disposed) { foreach (var w in group) w.Fail(new ObjectDisposedException(nameof(SqliteDatabase))); return; }
+        try
+        {
+            _transaction = _connection.BeginTransaction();
+            foreach (var w in group) w.Run(_connection);
+            _transaction.Commit();
+        }
+        catch (Exception e)
+        {
+            try { _transaction?.Rollback(); } catch { /* the commit's own failure is the one to report */ }
+            foreach (var w in group) w.Fail(e);
+            return;
+        }
+        finally
+        {
+            _transaction?.Dispose();
+            _transaction = null;
+        }
+        foreach (var w in group) w.Complete();
+    }
+
+    readonly Dictionary<string, SqliteCommand> _prepared = new();
+
+    /// <summary>
+    /// A statement prepared once and kept (callers must not dispose it), with these parameter values, in the group's
+    /// transaction when called from a write. Only from work run by <see cref="RunAsync{T}"/> or <see cref="WriteAsync{T}"/>.
+    /// </summary>
+    public SqliteCommand Prepared(string sql, params (string Name, object? Value)[] parameters)
+    {
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, _) in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            _prepared[sql] = command;
+        }
+        command.Transaction = _transaction;
+        for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+        return command;
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> with exclusive use of the connection. The work is synchronous (SQLite is
@@ -175,6 +292,7 @@ public sealed class SqliteDatabase : IDisposable, IAsyncDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            foreach (var c in _prepared.Values) c.Dispose();
             _connection.Dispose();
         }
         finally
@@ -192,6 +310,7 @@ public sealed class SqliteDatabase : IDisposable, IAsyncDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            foreach (var c in _prepared.Values) c.Dispose();
             _connection.Dispose();
         }
         finally

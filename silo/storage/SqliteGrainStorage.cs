@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Cluster.Interfaces.Store;
 using Microsoft.Data.Sqlite;
 using Orleans;
 using Orleans.Runtime;
@@ -8,8 +9,9 @@ using Orleans.Storage;
 namespace Cluster.Silo.Storage;
 
 /// <summary>
-/// Orleans grain storage in the <c>grain_state</c> table of a <see cref="SqliteDatabase"/>. State is stored as
-/// System.Text.Json text; etags are integers, compared on every write and clear like the other Orleans providers.
+/// Orleans grain storage in the <c>grain_state</c> table of a <see cref="SqliteDatabase"/>. An object grain's record
+/// is stored as the object's JSON itself (column raw = 1); other state as System.Text.Json text. Etags are integers,
+/// compared on every write and clear like the other Orleans providers. Writes are group-committed.
 /// </summary>
 /// <remarks>
 /// Keys of object grains look like "Kind/namespace/name" (namespace may be empty); for a key of exactly three
@@ -44,12 +46,12 @@ public sealed class SqliteGrainStorage : IGrainStorage
         var (type, key) = Keys(grainId);
         var row = await _database.RunAsync(connection =>
         {
-            using var command = SqliteDatabase.Command(connection,
-                $"SELECT etag, data FROM {Table} WHERE grain_type = $type AND grain_key = $key AND state_name = $name",
+            var command = _database.Prepared(
+                $"SELECT etag, data, raw FROM {Table} WHERE grain_type = $type AND grain_key = $key AND state_name = $name",
                 ("$type", type), ("$key", key), ("$name", stateName));
             using var reader = command.ExecuteReader();
-            if (!reader.Read()) return ((long Etag, string? Data)?)null;
-            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+            if (!reader.Read()) return ((long Etag, string? Data, bool Raw)?)null;
+            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2) == 1);
         }, cancellationToken).ConfigureAwait(false);
 
         if (row is not { } found)
@@ -63,7 +65,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         T? state;
         try
         {
-            state = found.Data is null ? default : JsonSerializer.Deserialize<T>(found.Data, _json);
+            state = found.Raw ? RawRecord<T>(found.Data) : found.Data is null ? default : JsonSerializer.Deserialize<T>(found.Data, _json);
         }
         catch (JsonException ex)
         {
@@ -85,37 +87,39 @@ public sealed class SqliteGrainStorage : IGrainStorage
     {
         var (type, key) = Keys(grainId);
         var (kind, ns) = KindAndNamespace(key);
-        var data = JsonSerializer.Serialize(grainState.State, _json);
+        // An object record is stored as the object's JSON itself (raw): no second serialization around it.
+        var raw = grainState.State is ObjectRecord;
+        var data = grainState.State is ObjectRecord record ? record.Json : JsonSerializer.Serialize(grainState.State, _json);
         var expected = grainState.ETag;
 
-        var newEtag = await _database.RunAsync(connection =>
+        var newEtag = await _database.WriteAsync(connection =>
         {
             if (expected is null)
             {
                 var etag = _database.NextEtag();
-                using var insert = SqliteDatabase.Command(connection,
+                var insert = _database.Prepared(
                     $"""
-                    INSERT INTO {Table} (grain_type, grain_key, state_name, etag, data, kind, ns)
-                    VALUES ($type, $key, $name, $etag, $data, $kind, $ns)
+                    INSERT INTO {Table} (grain_type, grain_key, state_name, etag, data, kind, ns, raw)
+                    VALUES ($type, $key, $name, $etag, $data, $kind, $ns, $raw)
                     ON CONFLICT (grain_type, grain_key, state_name) DO NOTHING
                     """,
-                    ("$type", type), ("$key", key), ("$name", stateName), ("$etag", etag), ("$data", data), ("$kind", kind), ("$ns", ns));
+                    ("$type", type), ("$key", key), ("$name", stateName), ("$etag", etag), ("$data", data), ("$kind", kind), ("$ns", ns), ("$raw", raw ? 1 : 0));
                 if (insert.ExecuteNonQuery() == 1) return etag;
             }
             else if (TryParseEtag(expected, out var previous))
             {
                 var etag = _database.NextEtag(previous);
-                using var update = SqliteDatabase.Command(connection,
+                var update = _database.Prepared(
                     $"""
-                    UPDATE {Table} SET etag = $etag, data = $data, kind = $kind, ns = $ns
+                    UPDATE {Table} SET etag = $etag, data = $data, kind = $kind, ns = $ns, raw = $raw
                     WHERE grain_type = $type AND grain_key = $key AND state_name = $name AND etag = $expected
                     """,
-                    ("$type", type), ("$key", key), ("$name", stateName), ("$etag", etag), ("$data", data), ("$kind", kind), ("$ns", ns), ("$expected", previous));
+                    ("$type", type), ("$key", key), ("$name", stateName), ("$etag", etag), ("$data", data), ("$kind", kind), ("$ns", ns), ("$raw", raw ? 1 : 0), ("$expected", previous));
                 if (update.ExecuteNonQuery() == 1) return etag;
             }
 
-            throw Conflict("write", stateName, grainId, StoredEtag(connection, type, key, stateName), expected);
-        }, cancellationToken).ConfigureAwait(false);
+            throw Conflict("write", stateName, grainId, StoredEtag(type, key, stateName), expected);
+        }).ConfigureAwait(false);
 
         grainState.ETag = FormatEtag(newEtag);
         grainState.RecordExists = true;
@@ -131,18 +135,19 @@ public sealed class SqliteGrainStorage : IGrainStorage
         var (type, key) = Keys(grainId);
         var expected = grainState.ETag;
 
-        await _database.RunAsync(connection =>
+        await _database.WriteAsync(connection =>
         {
-            var stored = StoredEtag(connection, type, key, stateName);
-            if (stored is null && expected is null) return; // nothing stored, nothing expected
+            var stored = StoredEtag(type, key, stateName);
+            if (stored is null && expected is null) return true; // nothing stored, nothing expected
             if (stored is null || expected is null || !TryParseEtag(expected, out var previous) || previous != stored.Value)
                 throw Conflict("clear", stateName, grainId, stored, expected);
 
-            using var delete = SqliteDatabase.Command(connection,
+            var delete = _database.Prepared(
                 $"DELETE FROM {Table} WHERE grain_type = $type AND grain_key = $key AND state_name = $name AND etag = $expected",
                 ("$type", type), ("$key", key), ("$name", stateName), ("$expected", previous));
             delete.ExecuteNonQuery();
-        }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
 
         grainState.State = NewState<T>();
         grainState.ETag = null;
@@ -161,13 +166,18 @@ public sealed class SqliteGrainStorage : IGrainStorage
 
     private static (string Type, string Key) Keys(GrainId grainId) => (grainId.Type.ToString()!, grainId.Key.ToString()!);
 
-    private static long? StoredEtag(SqliteConnection connection, string type, string key, string stateName)
+    private long? StoredEtag(string type, string key, string stateName)
     {
-        using var command = SqliteDatabase.Command(connection,
+        var command = _database.Prepared(
             $"SELECT etag FROM {Table} WHERE grain_type = $type AND grain_key = $key AND state_name = $name",
             ("$type", type), ("$key", key), ("$name", stateName));
         return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
     }
+
+    /// <summary>An object record read back from its raw row (the object's JSON, or null).</summary>
+    private static T RawRecord<T>(string? data) =>
+        new ObjectRecord { Json = data } is T record ? record
+            : throw new InvalidOperationException($"a raw row holds an object record, not {typeof(T)}");
 
     private static InconsistentStateException Conflict(string operation, string stateName, GrainId grainId, long? stored, string? expected)
     {

@@ -5,7 +5,8 @@ namespace Cluster.Silo.Storage;
 
 /// <summary>
 /// Reads stored objects straight from the <c>grain_state</c> table that <see cref="SqliteGrainStorage"/> writes:
-/// rows of state "object" whose key is "Kind/namespace/name", holding a serialized <see cref="ObjectRecord"/>.
+/// rows of state "object" whose key is "Kind/namespace/name", holding the object's JSON (raw rows) or, in rows
+/// written before that, a serialized <see cref="ObjectRecord"/>.
 /// </summary>
 public sealed class SqliteObjectCatalog : IObjectCatalog
 {
@@ -34,18 +35,19 @@ public sealed class SqliteObjectCatalog : IObjectCatalog
         var rows = await _database.RunAsync(connection =>
         {
             using var command = SqliteDatabase.Command(connection,
-                $"SELECT data FROM {Table} WHERE kind = $kind AND ns = $ns AND state_name = $state AND data IS NOT NULL ORDER BY grain_key",
+                $"SELECT data, raw FROM {Table} WHERE kind = $kind AND ns = $ns AND state_name = $state AND data IS NOT NULL ORDER BY grain_key",
                 ("$kind", kind), ("$ns", ns), ("$state", ObjectStateName));
             using var reader = command.ExecuteReader();
-            var data = new List<string>();
-            while (reader.Read()) data.Add(reader.GetString(0));
+            var data = new List<(string Data, bool Raw)>();
+            while (reader.Read()) data.Add((reader.GetString(0), reader.GetInt64(1) == 1));
             return data;
         }, ct).ConfigureAwait(false);
 
         var result = new List<string>(rows.Count);
-        foreach (var data in rows)
+        foreach (var (data, raw) in rows)
         {
             ct.ThrowIfCancellationRequested();
+            if (raw) { result.Add(data); continue; }
             ObjectRecord? record;
             try
             {
@@ -71,7 +73,7 @@ public sealed class SqliteObjectCatalog : IObjectCatalog
                 $"""
                 SELECT DISTINCT ns FROM {Table}
                 WHERE kind = $kind AND ns IS NOT NULL AND state_name = $state
-                  AND json_valid(data) AND json_type(data, '$.Json') = 'text'
+                  AND ((raw = 1 AND data IS NOT NULL) OR (raw = 0 AND json_valid(data) AND json_type(data, '$.Json') = 'text'))
                 ORDER BY ns
                 """,
                 ("$kind", kind), ("$state", ObjectStateName));

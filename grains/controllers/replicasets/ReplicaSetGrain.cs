@@ -16,7 +16,7 @@ public sealed class ReplicaSetGrain(
     protected override bool IsController => true;
     // What the reconciler reads of each pod, kept decoded between runs (a ReplicaSet of 1,000 pods recounts them on
     // every change): the full pods, a third of a loaded silo's memory, are not.
-    readonly Decoded<V1Pod> _pods = new(json => ReplicaSetReconciler.Counted(Objects.FromJson<V1Pod>(json)));
+    readonly Decoded<V1Pod> _pods = new(CountedPod.Read);
 
     protected override async Task<TimeSpan?> ReconcileAsync()
     {

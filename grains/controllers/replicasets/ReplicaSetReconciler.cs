@@ -60,21 +60,6 @@ public static class ReplicaSetReconciler
         return new ReplicaSetPlan(create, delete, status, requeue);
     }
 
-    /// <summary>The part of a pod <see cref="Plan"/> reads: identity, labels, owners, timestamps, node, phase and
-    /// the Ready condition.</summary>
-    public static V1Pod Counted(V1Pod p) => new()
-    {
-        ApiVersion = p.ApiVersion, Kind = p.Kind,
-        Metadata = new V1ObjectMeta
-        {
-            Name = p.Metadata.Name, NamespaceProperty = p.Metadata.NamespaceProperty, Uid = p.Metadata.Uid, Labels = p.Metadata.Labels,
-            OwnerReferences = p.Metadata.OwnerReferences, CreationTimestamp = p.Metadata.CreationTimestamp,
-            DeletionTimestamp = p.Metadata.DeletionTimestamp, ResourceVersion = p.Metadata.ResourceVersion,
-        },
-        Spec = new V1PodSpec { NodeName = p.Spec?.NodeName },
-        Status = p.Status == null ? null : new V1PodStatus { Phase = p.Status.Phase, Conditions = p.Status.Conditions?.Where(c => c.Type == "Ready").ToList() },
-    };
-
     public static bool IsActive(V1Pod p) =>
         p.Metadata.DeletionTimestamp == null && p.Status?.Phase is not ("Succeeded" or "Failed");
 

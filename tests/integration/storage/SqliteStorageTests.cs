@@ -303,7 +303,58 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal((null, null), (rows["two/parts"].Kind, rows["two/parts"].Ns));
         Assert.Equal((null, null), (rows["a/b/c/d"].Kind, rows["a/b/c/d"].Ns));
         Assert.Equal((null, null), (rows["plain"].Kind, rows["plain"].Ns));
-        Assert.Equal("{\"Json\":\"{}\"}", rows["Pod/default/a"].Data);
+        Assert.Equal("{}", rows["Pod/default/a"].Data); // an object record is stored as the object's JSON itself
+    }
+
+    [Fact]
+    public async Task Records_written_before_raw_rows_are_still_read()
+    {
+        // A file from before the raw column: the record serialized around the object's JSON.
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            Directory.CreateDirectory(_directory);
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE grain_state (grain_type TEXT NOT NULL, grain_key TEXT NOT NULL, state_name TEXT NOT NULL, etag INTEGER NOT NULL,
+                    data TEXT, kind TEXT, ns TEXT, PRIMARY KEY (grain_type, grain_key, state_name));
+                INSERT INTO grain_state VALUES ('test', 'Pod/default/old', 'object', 7, '{"Json":"{\"v\":1}"}', 'Pod', 'default');
+                """;
+            create.ExecuteNonQuery();
+        }
+        using var database = new SqliteDatabase(DbPath); // adds the raw column
+        var storage = new SqliteGrainStorage(database);
+        var id = GrainId.Create("test", "Pod/default/old");
+        var state = new GrainState<ObjectRecord>(new ObjectRecord());
+        await storage.ReadStateAsync("object", id, state);
+        Assert.Equal("{\"v\":1}", state.State.Json);
+        Assert.Equal(new[] { "{\"v\":1}" }, await new SqliteObjectCatalog(database).ScanAsync("Pod", "default"));
+        Assert.Equal(new[] { "default" }, await new SqliteObjectCatalog(database).NamespacesAsync("Pod"));
+
+        // Its next write is raw, under the same etag rules.
+        state.State.Json = "{\"v\":2}";
+        await storage.WriteStateAsync("object", id, state);
+        var reread = new GrainState<ObjectRecord>(new ObjectRecord());
+        await storage.ReadStateAsync("object", id, reread);
+        Assert.Equal("{\"v\":2}", reread.State.Json);
+        Assert.Equal(state.ETag, reread.ETag);
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_commit_in_groups_and_each_sees_its_own_outcome()
+    {
+        using var database = new SqliteDatabase(DbPath);
+        var storage = new SqliteGrainStorage(database);
+        // 300 writers at once, one of them with a stale etag: the others commit (together), it alone fails.
+        var states = Enumerable.Range(0, 300).Select(i => new GrainState<ObjectRecord>(new ObjectRecord { Json = $"{{\"i\":{i}}}" })).ToList();
+        states[7].ETag = "12345";
+        var writes = states.Select((st, i) => storage.WriteStateAsync("object", GrainId.Create("test", $"Pod/default/p{i}"), st)).ToList();
+        var failure = await Assert.ThrowsAsync<InconsistentStateException>(() => writes[7]);
+        Assert.Contains("ETag mismatch", failure.Message);
+        await Task.WhenAll(writes.Where((_, i) => i != 7));
+        var stored = await new SqliteObjectCatalog(database).ScanAsync("Pod", "default");
+        Assert.Equal(299, stored.Count);
+        Assert.DoesNotContain("{\"i\":7}", stored);
     }
 
     [Fact]

@@ -23,6 +23,30 @@ public class ReplicaSetReconcilerTests
     };
 
     [Fact]
+    public void ThePartOfAPodThatIsCountedReadsAsTheWholePod()
+    {
+        var pods = new[]
+        {
+            Unit.TestObjects.Pod("a", node: "n1", ownerUid: "rs-uid"), Unit.TestObjects.Pod("b", ready: false, ownerUid: "rs-uid"),
+            Unit.TestObjects.Pod("c", node: "n2", phase: "Pending", ready: false, ownerUid: "rs-uid"), Unit.TestObjects.Pod("d", node: "n1", ownerUid: "rs-uid"),
+        };
+        pods[0].Metadata.Labels = new Dictionary<string, string> { ["app"] = "web" };
+        pods[3].Metadata.Labels = new Dictionary<string, string> { ["app"] = "web" };
+        pods[3].Metadata.DeletionTimestamp = Now;
+        pods[1].Status.Conditions.Add(new V1PodCondition { Type = "PodScheduled", Status = "True" });
+        var rs = Rs(2);
+        rs.Spec.MinReadySeconds = 10;
+        var counted = pods.Select(p => CountedPod.Read(Grains.Store.Objects.ToJson(p))).ToList();
+        var whole = ReplicaSetReconciler.Plan(rs, pods, Now, new Random(1));
+        var part = ReplicaSetReconciler.Plan(rs, counted, Now, new Random(1));
+        Assert.Equal(Grains.Store.Objects.ToJson(whole.Status), Grains.Store.Objects.ToJson(part.Status));
+        Assert.Equal(whole.Delete, part.Delete);
+        Assert.Equal(whole.RequeueAfter, part.RequeueAfter);
+        Assert.Equal(pods.Select(p => (p.Metadata.Name, p.Metadata.Uid, p.Spec.NodeName, p.Metadata.CreationTimestamp, p.Metadata.OwnerReferences[0].Uid)),
+            counted.Select(p => (p.Metadata.Name, p.Metadata.Uid, p.Spec.NodeName, p.Metadata.CreationTimestamp, p.Metadata.OwnerReferences[0].Uid)));
+    }
+
+    [Fact]
     public void CreatesMissingPodsOwnedByTheReplicaSet()
     {
         var plan = ReplicaSetReconciler.Plan(Rs(3), [], Now, new Random(1));
