@@ -27,8 +27,13 @@ public static class IndexFields
             m.OwnerReferences is { Count: > 0 } owners ? owners.Select(r => r.Uid).ToArray() : []);
     }
 
+    /// <summary>A stored object as the index keeps it. Built-in kinds are read for just these fields
+    /// (<see cref="IndexedFieldsReader"/>); custom kinds, or anything that does not read so, are decoded whole.</summary>
     public static IndexChange FromJson(KindInfo kind, string json)
     {
+        if (kind.ModelType != typeof(CustomObject))
+            try { return IndexedFieldsReader.Read(kind.ModelType, json); }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException) { }
         var o = kind.Deserialize(json);
         return Change(WatchTypes.Added, o, json, Objects.Rv(o.Metadata));
     }
