@@ -16,6 +16,9 @@ public interface IIndexGrain : IGrainWithStringKey
     /// <summary>Interleaves: it only reads memory (no await), and the authorization filter of a call to this very
     /// index (a user listing Roles) reads the RBAC objects through it.</summary>
     [AlwaysInterleave] Task<ListResult> List(ListRequest request);
+    /// <summary>The JSON of the named objects that exist, in the order asked (one call for many known names: the
+    /// service proxy reads its backends' pods so, instead of waking each pod's grain every refresh).</summary>
+    [AlwaysInterleave] Task<IReadOnlyList<string>> Get(IReadOnlyList<string> names);
     /// <summary>Events after request.FromVersion, waiting up to request.MaxWait for the first one.</summary>
     [AlwaysInterleave] Task<WatchResult> Watch(WatchRequest request);
     /// <summary>Names of objects whose ownerReferences name this uid (for garbage collection and controllers).</summary>

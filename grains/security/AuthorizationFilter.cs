@@ -99,7 +99,9 @@ public static class RequestMapping
             var verb = method switch
             {
                 "List" when claimedVerb == "delete" => "deletecollection", // DELETE on a collection lists, then deletes
-                "List" or "ByOwner" => "list", "Watch" => "watch", _ => null,
+                "List" or "ByOwner" => "list", "Watch" => "watch",
+                "Get" => "get", // several objects by name: allowed by a rule that allows get on every name
+                _ => null,
             };
             return verb == null ? null : new RequestAttributes(verb, k.Group, k.Plural, null, ns.Length == 0 ? null : ns, null);
         }

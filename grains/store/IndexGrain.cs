@@ -215,6 +215,14 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         return Task.FromResult(new ListResult(items, _released, cont, remaining > 0 ? remaining : null));
     }
 
+    public Task<IReadOnlyList<string>> Get(IReadOnlyList<string> names)
+    {
+        var found = new List<string>(names.Count);
+        foreach (var name in names)
+            if (_entries.TryGetValue(name, out var e)) found.Add(e.Json);
+        return Task.FromResult<IReadOnlyList<string>>(found);
+    }
+
     public async Task<WatchResult> Watch(WatchRequest request)
     {
         var labels = LabelSelector.Parse(request.LabelSelector);

@@ -104,6 +104,7 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
     }
 
     readonly Decoded<V1Node> _nodes = new();
+    readonly Dictionary<string, Decoded<V1Pod>> _pods = new();
 
     async Task Refresh(CancellationToken ct)
     {
@@ -116,6 +117,7 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
         Dictionary<string, string>? nodes = null;
         async Task<Dictionary<string, string>> Nodes() => nodes ??= _nodes.Decode((await grains.Index("Node", "").List(new ListRequest())).Items)
             .ToDictionary(n => n.Metadata.Name, n => n.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "127.0.0.1");
+        var seenNamespaces = new HashSet<string>();
         var wanted = new Dictionary<string, (IPEndPoint Endpoint, string Service, List<Backend> Backends, Balancer Balancer)>();
         foreach (var ns in namespaces)
         {
@@ -126,7 +128,14 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
             var epList = await grains.Index("Endpoints", ns).List(new ListRequest());
             _versions[("Endpoints", ns)] = epList.ResourceVersion;
             var endpoints = epList.Items.Select(Objects.FromJson<V1Endpoints>).ToDictionary(e => e.Metadata.Name);
-            var pods = new Dictionary<string, V1Pod>();
+            // The backends' pods in one read of the namespace's pod index (a Get of each pod every refresh kept every
+            // backend's grain in memory and cost a call per pod every 2 s), decoded once per version.
+            var podNames = endpoints.Values.SelectMany(e => e.Subsets ?? []).SelectMany(s => s.Addresses ?? [])
+                .Select(a => a.TargetRef?.Name).OfType<string>().Distinct().ToList();
+            if (!_pods.TryGetValue(ns, out var decodedPods)) _pods[ns] = decodedPods = new Decoded<V1Pod>();
+            var pods = podNames.Count == 0 ? new Dictionary<string, V1Pod>()
+                : decodedPods.Decode(await grains.Index("Pod", ns).Get(podNames)).ToDictionary(p => p.Metadata.Name);
+            seenNamespaces.Add(ns);
             foreach (var svc in services)
             {
                 if (svc.Spec.ClusterIP is null or "None" || !IPAddress.TryParse(svc.Spec.ClusterIP, out var clusterIp)) continue;
@@ -144,12 +153,7 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
                         foreach (var a in subset.Addresses ?? [])
                         {
                             if (a.TargetRef?.Name is not { } podName) continue;
-                            if (!pods.TryGetValue(podName, out var pod))
-                            {
-                                var r = await grains.For(new ObjectKey("Pod", ns, podName)).Get();
-                                if (!r.Ok) continue;
-                                pods[podName] = pod = Objects.FromJson<V1Pod>(r.Json!);
-                            }
+                            if (!pods.TryGetValue(podName, out var pod)) continue;
                             if (HostPort(pod, target.Port) is not { } hostPort) continue;
                             var host = pod.Spec.NodeName == settings.NodeName || !(await Nodes()).TryGetValue(pod.Spec.NodeName ?? "", out var nodeIp) ? "127.0.0.1" : nodeIp;
                             backends.Add(Keep(new Backend($"{ns}/{podName}", host, hostPort)));
@@ -163,6 +167,7 @@ public sealed class ServiceProxy(IGrainFactory grains, SiloSettings settings, IL
                 }
             }
         }
+        foreach (var ns in _pods.Keys.Where(ns => !seenNamespaces.Contains(ns)).ToList()) _pods.Remove(ns);
         foreach (var (key, l) in _listeners)
             if (!wanted.ContainsKey(key)) { l.Dispose(); _listeners.TryRemove(key, out _); logger.LogInformation("proxy stopped listening on {Endpoint}", key); }
         foreach (var (key, w) in wanted)

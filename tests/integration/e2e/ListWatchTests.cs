@@ -86,6 +86,10 @@ public sealed class ListWatchTests(ITestOutputHelper output) : IAsyncLifetime
         } while (cont != null);
         Assert.Equal(3, pages);
         Assert.Equal(Enumerable.Range(0, 7).Select(n => $"p{n}"), names);
+
+        // Several by name in one call: those that exist, in the order asked.
+        var some = await index.Get(["p5", "nope", "p1"]);
+        Assert.Equal(["p5", "p1"], some.Select(KindOfName).ToArray());
     }
 
     [Fact]
