@@ -811,7 +811,7 @@ public sealed class NodeAgent : IAsyncDisposable
     /// <summary>The Docker-links-style variables Kubernetes gives pods for the Services that exist when they start.</summary>
     async Task AddServiceEnv(string ns, Dictionary<string, string> env)
     {
-        var services = (await _grains.Index("Service", ns).List(new ListRequest())).Items.Select(Objects.FromJson<V1Service>);
+        var services = (await _grains.Index("Service", ns).List(new ListRequest())).Items.Select(SharedDecoded<V1Service>.Of);
         foreach (var svc in services)
         {
             if (svc.Spec?.ClusterIP is null or "None" || svc.Spec.Ports is not { Count: > 0 } ports) continue;

@@ -208,7 +208,7 @@ public sealed class PodGrain(
         var services = await GrainFactory.Index("Service", Key.Namespace).List(new ListRequest());
         foreach (var json in services.Items)
         {
-            var svc = Objects.FromJson<V1Service>(json);
+            var svc = SharedDecoded<V1Service>.Of(json);
             if (svc.Spec?.Selector is not { Count: > 0 } sel) continue;
             bool Selects(V1Pod? p) => p != null && sel.All(kv => p.Metadata.Labels.Val(kv.Key) == kv.Value);
             if (Selects(old) || Selects(now))

@@ -27,3 +27,15 @@ public sealed class Decoded<T>(Func<string, T>? decode = null)
         return objects;
     }
 }
+
+/// <summary>
+/// Objects decoded once per JSON string for the whole silo, kept while the string lives (the index holds it while the
+/// object is current). For small kinds read on hot paths by many callers, such as the Services of a namespace that
+/// every container start and every pod address change reads. Callers must not change the objects they get.
+/// </summary>
+public static class SharedDecoded<T> where T : class
+{
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, T> Table = new();
+
+    public static T Of(string json) => Table.GetValue(json, static j => Objects.FromJson<T>(j));
+}

@@ -22,6 +22,9 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     sealed record LogEntry(string Type, long Rv, string Json, Entry? Old, Entry? New);
 
     readonly SortedDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // The same entries by name in a hash table: lookups by name (an owner's 1,000 pods, on each of its passes) walked
+    // the sorted tree, 17 string comparisons each at 150,000 pods.
+    readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
     readonly Dictionary<string, HashSet<string>> _byOwner = new();
     // Pods by spec.nodeName: a node's pods are listed without a pass over every pod (5,000 node grains each listing
     // their pods after a restart was quadratic).
@@ -88,7 +91,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     /// </summary>
     public Task Publish(IndexChange change)
     {
-        _entries.TryGetValue(change.Name, out var old);
+        _byName.TryGetValue(change.Name, out var old);
         Entry? now = null;
         if (change.Type == WatchTypes.Deleted) Drop(change.Name);
         else now = Put(change);
@@ -157,9 +160,19 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
 
     Entry Put(IndexChange c)
     {
-        Drop(c.Name);
         var e = new Entry(c.ResourceVersion, c.Json, c.Labels, c.Fields, c.OwnerUids);
+        // Most changes keep the object's node and owners (a status write): replace the entry where it stands.
+        if (_byName.TryGetValue(c.Name, out var old)
+            && old.Fields.GetValueOrDefault(NodeField) == e.Fields.GetValueOrDefault(NodeField) && old.Owners.SequenceEqual(e.Owners))
+        {
+            _entries[c.Name] = e;
+            _byName[c.Name] = e;
+            if (_countsPhases) Telemetry.Telemetry.PodPhase(old.Fields.GetValueOrDefault(PhaseField), e.Fields.GetValueOrDefault(PhaseField));
+            return e;
+        }
+        Drop(c.Name);
         _entries[c.Name] = e;
+        _byName[c.Name] = e;
         if (_countsPhases) Telemetry.Telemetry.PodPhase(null, e.Fields.GetValueOrDefault(PhaseField));
         if (c.Fields.TryGetValue(NodeField, out var node) && node.Length > 0)
         {
@@ -177,6 +190,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     void Drop(string name)
     {
         if (!_entries.Remove(name, out var e)) return;
+        _byName.Remove(name);
         if (_countsPhases) Telemetry.Telemetry.PodPhase(e.Fields.GetValueOrDefault(PhaseField), null);
         if (e.Fields.TryGetValue(NodeField, out var node) && _byNode.TryGetValue(node, out var onNode) && onNode.Remove(name) && onNode.Count == 0)
             _byNode.Remove(node);
@@ -201,7 +215,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         IEnumerable<KeyValuePair<string, Entry>> candidates = _entries;
         if (fields.Requirements.FirstOrDefault(r => r.Field == NodeField && r.Equal) is { Value.Length: > 0 } onNode)
             candidates = _byNode.TryGetValue(onNode.Value, out var names)
-                ? names.Select(n => new KeyValuePair<string, Entry>(n, _entries[n])).ToList()
+                ? names.Select(n => new KeyValuePair<string, Entry>(n, _byName[n])).ToList()
                 : [];
         foreach (var (name, e) in candidates)
         {
@@ -219,7 +233,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     {
         var found = new List<string>(names.Count);
         foreach (var name in names)
-            if (_entries.TryGetValue(name, out var e)) found.Add(e.Json);
+            if (_byName.TryGetValue(name, out var e)) found.Add(e.Json);
         return Task.FromResult<IReadOnlyList<string>>(found);
     }
 
@@ -285,7 +299,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     public Task<IReadOnlyList<string>> ByOwner(string ownerUid)
     {
         IReadOnlyList<string> r = _byOwner.TryGetValue(ownerUid, out var names)
-            ? names.Select(n => _entries[n].Json).ToList()
+            ? names.Select(n => _byName[n].Json).ToList()
             : [];
         return Task.FromResult(r);
     }

@@ -42,10 +42,7 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
         {
             var items = await GrainFactory.Index(kind.Kind, ns).ByOwner(ownerUid);
             await Task.WhenAll(items.Select(json =>
-            {
-                var name = kind.Deserialize(json).Metadata.Name;
-                return GrainFactory.For(new ObjectKey(kind.Kind, ns, name)).Delete(new DeleteOptions(PropagationPolicy: policy));
-            }));
+                GrainFactory.For(new ObjectKey(kind.Kind, ns, MetaOf(kind, json).Name)).Delete(new DeleteOptions(PropagationPolicy: policy))));
         }
     }
 
@@ -55,7 +52,7 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
         {
             var items = await GrainFactory.Index(kind.Kind, ns).ByOwner(ownerUid);
             await Task.WhenAll(items.Select(json =>
-                GrainFactory.For(new ObjectKey(kind.Kind, ns, kind.Deserialize(json).Metadata.Name)).DropOwner(ownerUid)));
+                GrainFactory.For(new ObjectKey(kind.Kind, ns, MetaOf(kind, json).Name)).DropOwner(ownerUid)));
         }
     }
 
@@ -67,34 +64,43 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
             var live = new HashSet<string>();
             foreach (var k in Owners)
                 foreach (var json in (await GrainFactory.Index(k.Kind, ns).List(new ListRequest())).Items)
-                    live.Add(k.Deserialize(json).Metadata.Uid);
+                    live.Add(MetaOf(k, json).Uid);
             foreach (var kind in Dependents)
             {
                 foreach (var json in (await GrainFactory.Index(kind.Kind, ns).List(new ListRequest())).Items)
                 {
-                    var o = kind.Deserialize(json);
-                    var owner = Objects.ControllerOf(o.Metadata);
+                    var o = MetaOf(kind, json);
+                    var owner = o.Controller;
                     if (owner == null || live.Contains(owner.Uid) || !Owners.Any(k => k.Kind == owner.Kind)) continue;
                     // Re-check the owner itself: the list above may predate its creation.
                     var r = await GrainFactory.For(new ObjectKey(owner.Kind, ns, owner.Name)).Get();
                     if (r.Ok && Kinds.ByKind(owner.Kind)!.Deserialize(r.Json!).Metadata.Uid == owner.Uid) continue;
-                    logger.LogInformation("deleting orphaned {Kind} {Ns}/{Name}: owner {Owner} is gone", kind.Kind, ns, o.Metadata.Name, owner.Name);
-                    await GrainFactory.For(new ObjectKey(kind.Kind, ns, o.Metadata.Name)).Delete(DeleteOptions.Default);
+                    logger.LogInformation("deleting orphaned {Kind} {Ns}/{Name}: owner {Owner} is gone", kind.Kind, ns, o.Name, owner.Name);
+                    await GrainFactory.For(new ObjectKey(kind.Kind, ns, o.Name)).Delete(DeleteOptions.Default);
                     removed++;
                 }
             }
             var cutoff = DateTime.UtcNow - EventTtl;
             foreach (var json in (await GrainFactory.Index("Event", ns).List(new ListRequest())).Items)
             {
-                var e = Objects.FromJson<Corev1Event>(json);
-                if ((e.LastTimestamp ?? e.Metadata.CreationTimestamp ?? DateTime.UtcNow) < cutoff)
+                var e = MetaOf(Kinds.Event, json);
+                if ((e.LastTimestamp ?? e.CreationTimestamp ?? DateTime.UtcNow) < cutoff)
                 {
-                    await GrainFactory.GetGrain<IEventGrain>(new ObjectKey("Event", ns, e.Metadata.Name).GrainKey).Delete(DeleteOptions.Default);
+                    await GrainFactory.GetGrain<IEventGrain>(new ObjectKey("Event", ns, e.Name).GrainKey).Delete(DeleteOptions.Default);
                     removed++;
                 }
             }
         }
         return removed;
+    }
+
+    /// <summary>What the collector reads of an object: its metadata only, or the whole object when that does not read.</summary>
+    static MetadataReader.Meta MetaOf(KindInfo kind, string json)
+    {
+        if (MetadataReader.Read(json) is { } m) return m;
+        var o = kind.Deserialize(json);
+        var lastTimestamp = (o as Corev1Event)?.LastTimestamp;
+        return new MetadataReader.Meta(o.Metadata.Name, o.Metadata.Uid, Objects.ControllerOf(o.Metadata), o.Metadata.CreationTimestamp, lastTimestamp);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await Sweep();

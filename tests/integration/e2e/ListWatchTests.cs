@@ -105,6 +105,39 @@ public sealed class ListWatchTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(2, get.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("pod/fs-")));
     }
 
+    [Fact]
+    public async Task TheSweepDeletesOrphansAndExpiredEventsOnly()
+    {
+        V1ConfigMap Owned(string name, string ownerName, string ownerUid) => new()
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = name, NamespaceProperty = "default",
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = ownerName, Uid = ownerUid, Controller = true }],
+            },
+        };
+        var parent = await _client.CreateAsync(Cm("gc-parent", "gc"));
+        await _client.CreateAsync(Owned("gc-child", "gc-parent", parent.Metadata.Uid));
+        await _client.CreateAsync(Owned("gc-orphan", "gc-gone", "no-such-uid"));
+        Corev1Event Ev(string name, DateTime last) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+            InvolvedObject = new V1ObjectReference { Kind = "ConfigMap", Name = "gc-parent", NamespaceProperty = "default" },
+            Reason = "Test", Message = "m", Type = "Normal", LastTimestamp = last, FirstTimestamp = last,
+        };
+        await _client.CreateAsync(Ev("gc-old", DateTime.UtcNow.AddHours(-2)));
+        await _client.CreateAsync(Ev("gc-new", DateTime.UtcNow));
+
+        var removed = await _client.Grains.GetGrain<Cluster.Grains.Controllers.GarbageCollection.IGarbageCollectorGrain>(0).Sweep();
+
+        Assert.True(removed >= 2, $"removed {removed}");
+        Assert.Null(await _client.GetAsync<V1ConfigMap>("gc-orphan"));
+        Assert.NotNull(await _client.GetAsync<V1ConfigMap>("gc-child"));
+        Assert.NotNull(await _client.GetAsync<V1ConfigMap>("gc-parent"));
+        Assert.Null(await _client.GetAsync<Corev1Event>("gc-old"));
+        Assert.NotNull(await _client.GetAsync<Corev1Event>("gc-new"));
+    }
+
     static string KindOfName(string json) => k8s.KubernetesJson.Deserialize<V1ConfigMap>(json).Metadata.Name;
 }
 
