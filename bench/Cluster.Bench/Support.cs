@@ -66,6 +66,7 @@ sealed class BenchSilo : IAsyncDisposable
             _p.OutputDataReceived += (_, e) => { if (e.Data != null) log.WriteLine(e.Data); };
             _p.ErrorDataReceived += (_, e) => { if (e.Data != null) log.WriteLine(e.Data); };
         }
+        _p.OutputDataReceived += (_, e) => { if (e.Data?.Contains("node agents synced") == true) Interlocked.Increment(ref _agentsSynced); };
         _p.BeginOutputReadLine();
         _p.BeginErrorReadLine();
         using var http = new HttpClient();
@@ -78,12 +79,17 @@ sealed class BenchSilo : IAsyncDisposable
     }
 
     /// <summary>kill -9, then the same silo again (same data, same ports): what a crash and a restart look like.</summary>
-    public async Task KillAndRestartAsync()
+    public async Task KillAndRestartAsync(Action<string>? whileDown = null)
     {
         _p.Kill(true);
         await _p.WaitForExitAsync();
+        whileDown?.Invoke(_dir);
         await LaunchAsync();
     }
+
+    /// <summary>How many times the silo (each run of it) has logged that all its node agents completed a first pass.</summary>
+    public int AgentsSynced => _agentsSynced;
+    int _agentsSynced;
 
     public double RssMb()
     {

@@ -237,6 +237,8 @@ public sealed class NodeAgent : IAsyncDisposable
     long _assignmentsVersion = -1;
     // Pods as last read, and which to read again on the next pass (guarded by _wake's lock).
     readonly ConcurrentDictionary<ObjectKey, KnownPod> _pods = new();
+    /// <summary>Pods bound to this node that the agent knows of now.</summary>
+    public int PodCount => _pods.Count;
     readonly HashSet<ObjectKey> _changed = [];
     readonly Dictionary<ObjectKey, PushedPod> _pushed = new();
     bool _rereadAll = true;
@@ -444,7 +446,13 @@ public sealed class NodeAgent : IAsyncDisposable
             catch (Exception e) when (e is not OperationCanceledException) { _logger.LogWarning(e, "sync of pod {Pod} failed", p.Key); }
             finally { gate.Release(); }
         }));
+        if (all && !unknown) _firstSync.TrySetResult();
     }
+
+    readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes when a pass has seen every pod bound here and every container of this node, and acted on them
+    /// (after a restart: the node's containers re-adopted or replaced, and the pods' status written).</summary>
+    public Task FirstSync => _firstSync.Task;
 
 
 

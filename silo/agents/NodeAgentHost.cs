@@ -41,6 +41,17 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
         foreach (var agent in agents) registry.Add(agent);
         foreach (var chunk in agents.Chunk(64))
             await Task.WhenAll(chunk.Select(agent => agent.StartAsync(ct)));
+        _ = ReportFirstSync(agents);
+    }
+
+    /// <summary>Logs when every agent of this silo has completed a pass over its pods and containers: after a restart,
+    /// the moment the silo's nodes are reconciled again.</summary>
+    async Task ReportFirstSync(IReadOnlyList<NodeAgent> agents)
+    {
+        await Task.WhenAll(agents.Select(a => a.FirstSync));
+        var log = loggers.CreateLogger<NodeAgentHost>();
+        log.LogInformation("node agents synced: {Count} node(s), {Pods} pod(s) in {Seconds:0.0} s since the silo started",
+            agents.Count, agents.Sum(a => a.PodCount), (DateTime.UtcNow - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds);
     }
 
     public async Task StopAsync(CancellationToken ct)
@@ -67,7 +78,12 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
         }
     }
 
-    public static IContainerRuntime CreateRuntime(SiloSettings s, IServiceProvider sp) => s.Runtime == "simulated"
-        ? new SimulatedRuntime(TimeSpan.FromMilliseconds(s.SimulatedStartDelayMs))
-        : new DockerRuntime(s.DockerHost, sp.GetRequiredService<ILogger<DockerRuntime>>());
+    public static IContainerRuntime CreateRuntime(SiloSettings s, IServiceProvider sp) => s.Runtime != "simulated"
+        ? new DockerRuntime(s.DockerHost, sp.GetRequiredService<ILogger<DockerRuntime>>())
+        : s.SimulatedContainers == "persist"
+            ? SimulatedRuntime.Persisted(TimeSpan.FromMilliseconds(s.SimulatedStartDelayMs), Path.Combine(s.ResolvedDataDir, SimulatedContainersFile))
+            : new SimulatedRuntime(TimeSpan.FromMilliseconds(s.SimulatedStartDelayMs));
+
+    /// <summary>Where --simulated-containers persist keeps them, in the data directory.</summary>
+    public const string SimulatedContainersFile = "simulated-containers.jsonl";
 }

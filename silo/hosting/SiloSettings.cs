@@ -19,6 +19,9 @@ public sealed class SiloSettings
     public string Runtime { get; set; } = "docker";
     public int SimulatedNodes { get; set; } = 1;
     public double SimulatedStartDelayMs { get; set; } = 0;
+    /// <summary>"memory": simulated containers die with the silo (as if every node rebooted); "persist": they are kept in
+    /// the data directory and outlive a silo restart, as a container engine's containers do.</summary>
+    public string SimulatedContainers { get; set; } = "memory";
     public string Scheduler { get; set; } = "fair-share";
     public string ClusterId { get; set; } = "cluster";
     public double HeartbeatSeconds { get; set; } = 10;
@@ -64,6 +67,7 @@ public sealed class SiloSettings
         ["--api-address"] = "Cluster:ApiAddress", ["--silo-port"] = "Cluster:SiloPort", ["--gateway-port"] = "Cluster:GatewayPort", ["--ingress-port"] = "Cluster:IngressPort",
         ["--redis"] = "Cluster:Redis", ["--docker-host"] = "Cluster:DockerHost", ["--runtime"] = "Cluster:Runtime",
         ["--simulated-nodes"] = "Cluster:SimulatedNodes", ["--simulated-start-delay-ms"] = "Cluster:SimulatedStartDelayMs",
+        ["--simulated-containers"] = "Cluster:SimulatedContainers",
         ["--scheduler"] = "Cluster:Scheduler", ["--cluster-id"] = "Cluster:ClusterId", ["--heartbeat-seconds"] = "Cluster:HeartbeatSeconds", ["--node-grace-seconds"] = "Cluster:NodeGraceSeconds", ["--fence-seconds"] = "Cluster:FenceSeconds",
         ["--rate-limit"] = "Cluster:RateLimit",
         ["--max-watches-per-client"] = "Cluster:MaxWatchesPerClient", ["--max-lists-per-client"] = "Cluster:MaxListsPerClient", ["--max-watches"] = "Cluster:MaxWatches",
@@ -78,6 +82,8 @@ public sealed class SiloSettings
     {
         if (Runtime is not ("docker" or "simulated")) yield return $"--runtime must be docker or simulated, not \"{Runtime}\"";
         if (SimulatedNodes < 1) yield return "--simulated-nodes must be at least 1";
+        if (SimulatedContainers is not ("memory" or "persist")) yield return $"--simulated-containers must be memory or persist, not \"{SimulatedContainers}\"";
+        if (Runtime == "docker" && SimulatedContainers != "memory") yield return "--simulated-containers needs --runtime simulated";
         foreach (var (name, v) in new[] { ("--max-watches-per-client", MaxWatchesPerClient), ("--max-lists-per-client", MaxListsPerClient), ("--max-watches", MaxWatches) })
             if (v < 0) yield return $"{name} must be 0 (no limit) or more";
         if (RateLimit < 0) yield return "--rate-limit must be 0 (no limit) or more requests per second";

@@ -5,14 +5,45 @@ namespace Cluster.Grains.Runtime.Simulated;
 /// <summary>
 /// A container runtime with no containers, for scale tests and machines without Docker: a container "starts"
 /// after a configurable delay and then runs until stopped. One instance can serve any number of simulated nodes.
+/// Its containers live in the silo's memory, so a silo crash loses them as if every node had rebooted, unless a
+/// <see cref="ContainerJournal"/> keeps them (<see cref="Persisted"/>): then they outlive the silo as a container
+/// engine's containers outlive a crashed kubelet.
 /// </summary>
-public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, long memoryPerNode = 32L << 30) : IContainerRuntime
+public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, long memoryPerNode = 32L << 30) : IContainerRuntime, IDisposable
 {
     // Containers by id, and the ids on each node: a node's agent lists its own containers without a scan of all of them.
     readonly ConcurrentDictionary<string, RuntimeContainer> _containers = new();
     readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byNode = new();
     readonly HashSet<string> _images = ["nginx:latest", "nginx:stable", "busybox:latest"];
     int _nextPort = 40000;
+    ContainerJournal? _journal;
+
+    /// <summary>A runtime whose containers are kept in the file at path (and those it holds are running again).</summary>
+    public static SimulatedRuntime Persisted(TimeSpan startDelay, string path)
+    {
+        var r = new SimulatedRuntime(startDelay);
+        var (journal, containers) = ContainerJournal.Open(path);
+        foreach (var c in containers)
+        {
+            r._containers[c.Id] = c;
+            r._byNode.GetOrAdd(c.Node, _ => new ConcurrentDictionary<string, byte>())[c.Id] = 0;
+            foreach (var port in c.HostPorts.Values) r._nextPort = Math.Max(r._nextPort, port);
+        }
+        r._journal = journal;
+        return r;
+    }
+
+    /// <summary>How many containers the runtime holds (of every node).</summary>
+    public int Count => _containers.Count;
+
+    /// <summary>Records a container's new state (in memory, and in the journal when there is one).</summary>
+    void Set(RuntimeContainer c)
+    {
+        if (_journal == null) { _containers[c.Id] = c; return; }
+        lock (_journal) { _containers[c.Id] = c; _journal.Put(c); } // the file holds changes in the order they were made
+    }
+
+    public void Dispose() => _journal?.Dispose();
     public event Action<string>? ContainerChanged;
     public string Name => "simulated";
 
@@ -43,10 +74,10 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
         var id = Guid.NewGuid().ToString("N");
         var ports = s.Ports.ToDictionary(p => p, _ => Interlocked.Increment(ref _nextPort));
         var now = DateTime.UtcNow;
-        _containers[id] = new RuntimeContainer(id, s.Node, s.PodUid, s.Namespace, s.PodName, s.ContainerName, s.Attempt,
-            ContainerStates.Running, 0, new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc), null,
-            s.Image, "sha256:simulated", ports, null);
         _byNode.GetOrAdd(s.Node, _ => new ConcurrentDictionary<string, byte>())[id] = 0;
+        Set(new RuntimeContainer(id, s.Node, s.PodUid, s.Namespace, s.PodName, s.ContainerName, s.Attempt,
+            ContainerStates.Running, 0, new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc), null,
+            s.Image, "sha256:simulated", ports, null));
         return id;
     }
 
@@ -55,7 +86,7 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
     {
         if (_containers.TryGetValue(id, out var c))
         {
-            _containers[id] = c with { State = ContainerStates.Exited, ExitCode = code, FinishedAt = DateTime.UtcNow };
+            Set(c with { State = ContainerStates.Exited, ExitCode = code, FinishedAt = DateTime.UtcNow });
             ContainerChanged?.Invoke(c.PodUid);
         }
     }
@@ -63,7 +94,7 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
     public Task StopAsync(string id, TimeSpan grace, CancellationToken ct)
     {
         if (_containers.TryGetValue(id, out var c) && c.State == ContainerStates.Running)
-            _containers[id] = c with { State = ContainerStates.Exited, ExitCode = 0, FinishedAt = DateTime.UtcNow };
+            Set(c with { State = ContainerStates.Exited, ExitCode = 0, FinishedAt = DateTime.UtcNow });
         return Task.CompletedTask;
     }
 
@@ -73,7 +104,10 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
 
     public Task RemoveAsync(string id, CancellationToken ct)
     {
-        if (_containers.TryRemove(id, out var c) && _byNode.TryGetValue(c.Node, out var ids)) ids.TryRemove(id, out _);
+        RuntimeContainer? c;
+        if (_journal == null) { if (!_containers.TryRemove(id, out c)) return Task.CompletedTask; }
+        else lock (_journal) { if (!_containers.TryRemove(id, out c)) return Task.CompletedTask; _journal.Delete(id); }
+        if (_byNode.TryGetValue(c.Node, out var ids)) ids.TryRemove(id, out _);
         return Task.CompletedTask;
     }
 

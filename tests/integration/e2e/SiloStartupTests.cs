@@ -41,6 +41,9 @@ public sealed class SiloStartupTests
         var (code2, _, err2) = await RunSilo(new Dictionary<string, string> { ["CLUSTER_RUNTIME"] = "podman" });
         Assert.Equal(2, code2);
         Assert.Contains("--runtime must be docker or simulated, not \"podman\"", err2);
+        var (code3, _, err3) = await RunSilo(null, "--runtime", "simulated", "--simulated-containers", "disk");
+        Assert.Equal(2, code3);
+        Assert.Contains("--simulated-containers must be memory or persist, not \"disk\"", err3);
     }
 
     [Fact]
