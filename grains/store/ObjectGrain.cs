@@ -259,14 +259,14 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
         }
         if (options.DryRun) { await index.Abandon(rv); return ApiResult.Success(json, code); }
         var previous = _state.State.Json;
-        _state.State.Json = Stored(json);
+        var stored = _state.State.Json = Stored(json);
+        Exception? failed = null;
         try { await _state.WriteStateAsync(); }
-        catch (Exception e)
+        catch (Exception e) { failed = e; }
+        if (failed != null && await ReadBack(failed, stored, previous) is not true)
         {
-            _state.State.Json = previous;
             await index.Abandon(rv);
-            Logger.LogError(e, "persisting {Key} failed", Key);
-            return ApiResult.Unavailable($"storage is unavailable, retry: {e.Message}");
+            return ApiResult.Unavailable($"storage is unavailable, retry: {failed.Message}");
         }
         var old = Current;
         Current = o;
@@ -282,6 +282,38 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
         }
         if (OwnerCares(old, o)) await NotifyOwner(o);
         return ApiResult.Success(json, code);
+    }
+
+    /// <summary>
+    /// After a failed write, what the store holds. A write's failure does not say it did not happen: a reply that
+    /// times out (a loaded silo, a slow store) may come after the store took the write, and then this grain's etag is
+    /// stale and every later write of the object would be refused as a version conflict, for good (seen with Redis at
+    /// 150,000 pods: nodes that could no longer record a heartbeat were evicted). So the record is read back, which
+    /// also renews the etag. True: the store holds what was written (the write counts, as if it had returned); false:
+    /// it holds what was there before (nothing changed); null: it cannot be read either, or holds something else, and
+    /// the grain leaves memory so that its next activation reads the truth.
+    /// </summary>
+    async Task<bool?> ReadBack(Exception failure, string? written, string? previous)
+    {
+        bool? outcome;
+        try
+        {
+            await _state.ReadStateAsync();
+            outcome = _state.State.Json == written ? true : _state.State.Json == previous ? false : null;
+        }
+        catch (Exception e)
+        {
+            Logger.LogWarning("reading back {Key} after a failed write failed too: {Message}", Key, e.GetBaseException().Message);
+            outcome = null;
+        }
+        if (outcome == null)
+        {
+            _state.State.Json = previous;
+            DeactivateOnIdle();
+        }
+        if (outcome == true) Logger.LogWarning("writing {Key} reported a failure, but the store holds the write: it stands ({Message})", Key, failure.GetBaseException().Message);
+        else Logger.LogError(failure, "writing {Key} failed", Key);
+        return outcome;
     }
 
     static IndexChange ToChange(string type, T o, string json, long rv) => IndexFields.Change(type, o, json, rv);
@@ -347,12 +379,14 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
         gone.Metadata.ResourceVersion = rv.ToString();
         var json = Objects.ToJson(gone);
         if (dryRun) { await index.Abandon(rv); return ApiResult.Success(json); }
+        var before = _state.State.Json;
+        Exception? failed = null;
         try { await _state.ClearStateAsync(); }
-        catch (Exception e)
+        catch (Exception e) { failed = e; }
+        if (failed != null && await ReadBack(failed, null, before) is not true)
         {
             await index.Abandon(rv);
-            Logger.LogError(e, "deleting {Key} failed", Key);
-            return ApiResult.Unavailable($"storage is unavailable, retry: {e.Message}");
+            return ApiResult.Unavailable($"storage is unavailable, retry: {failed.Message}");
         }
         _state.State.Json = null;
         OnCurrentChanged(Current, default);

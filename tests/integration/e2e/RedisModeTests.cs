@@ -95,4 +95,28 @@ public sealed class RedisModeTests(ITestOutputHelper output) : IAsyncLifetime
         await client.ScaleAsync(Cluster.Interfaces.Api.Kinds.Deployment, "default", "web", 3);
         await Eventually.Until(() => client.ListAsync<V1Pod>(), p => p.Count == 3 && p.All(x => x.Status?.Phase == "Running"), TimeSpan.FromSeconds(30), "3 running pods after the outage");
     }
+
+    [Fact]
+    public async Task AWriteWhoseReplyTimesOutButLandedStandsAndTheObjectStaysWritable()
+    {
+        await using var client = await ClusterClient.ConnectAsync(_silo.Gateway);
+        var cm = await client.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "slow", NamespaceProperty = "default" }, Data = new Dictionary<string, string> { ["k"] = "v0" } });
+
+        // Redis holds every write for 7 s, then performs it: the silo hears of a timeout after 5 s (StackExchange.Redis'
+        // default), and the write lands after. The grain reads the record back: the write stands.
+        Assert.Equal("OK", (await _redis.CliAsync("CLIENT", "PAUSE", "7000", "WRITE")).Trim());
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        cm.Data["k"] = "v1";
+        var updated = await client.UpdateAsync(cm);
+        output.WriteLine($"the update returned after {sw.Elapsed.TotalSeconds:0.0} s");
+        Assert.True(sw.Elapsed > TimeSpan.FromSeconds(4.5), $"the write returned after {sw.Elapsed.TotalSeconds:0.0} s, before Redis was writable again");
+        Assert.Equal("v1", updated.Data["k"]);
+        Assert.Contains("the store holds the write", _silo.Log);
+
+        // The next write is not refused as a version conflict (the grain's etag was renewed), and Redis holds it.
+        updated.Data["k"] = "v2";
+        await client.UpdateAsync(updated);
+        Assert.Equal("v2", (await client.GetAsync<V1ConfigMap>("slow"))!.Data["k"]);
+        Assert.Contains("\"v2\"", await _redis.CliAsync("HGET", "cluster/object/ConfigMap/default/slow", "data"));
+    }
 }
