@@ -1,3 +1,4 @@
+using Cluster.Grains.Store;
 using System.Net;
 using Cluster.Interfaces.Api;
 using Microsoft.Extensions.Logging;
@@ -44,7 +45,7 @@ public sealed class ClusterIpAllocatorGrain(
                 return new ApiResult(422, "Invalid", $"spec.clusterIPs: Invalid value: [\"{requested}\"]: failed to allocate IP {requested}: provided IP is already allocated", null);
             if (held != null) state.State.ByIp.Remove(held);
             state.State.ByIp[requested] = serviceKey;
-            await Persist();
+            await state.WriteOrDeactivateAsync(this);
             return new ApiResult(200, null, null, requested);
         }
         var size = Last - First + 1;
@@ -55,7 +56,7 @@ public sealed class ClusterIpAllocatorGrain(
             if (state.State.ByIp.ContainsKey(text)) continue;
             state.State.ByIp[text] = serviceKey;
             state.State.Next = (candidate - First + 1) % size;
-            await Persist();
+            await state.WriteOrDeactivateAsync(this);
             return new ApiResult(200, null, null, text);
         }
         logger.LogError("service IP range 127.16.0.0/12 is full");
@@ -66,14 +67,6 @@ public sealed class ClusterIpAllocatorGrain(
     {
         foreach (var ip in state.State.ByIp.Where(kv => kv.Value == serviceKey).Select(kv => kv.Key).ToList())
             state.State.ByIp.Remove(ip);
-        await Persist();
-    }
-
-    /// <summary>Writes the state. A failed write may still have reached the store (a reply that timed out), and the
-    /// state held here may differ from it: the grain leaves memory, and its next activation reads what is stored.</summary>
-    async Task Persist()
-    {
-        try { await state.WriteStateAsync(); }
-        catch { DeactivateOnIdle(); throw; }
+        await state.WriteOrDeactivateAsync(this);
     }
 }

@@ -1,3 +1,4 @@
+using Cluster.Grains.Store;
 using Cluster.Interfaces.Api;
 
 namespace Cluster.Grains.Networking;
@@ -35,7 +36,7 @@ public sealed class NodePortAllocatorGrain([PersistentState("allocations", "obje
                 return new ApiResult(422, "Invalid", $"spec.ports[].nodePort: Invalid value: {r}: provided port is already allocated", null);
             if (held is { } old) state.State.ByPort.Remove(old);
             state.State.ByPort[r] = owner;
-            await Persist();
+            await state.WriteOrDeactivateAsync(this);
             return new ApiResult(200, null, null, r.ToString());
         }
         const int size = Last - First + 1;
@@ -45,7 +46,7 @@ public sealed class NodePortAllocatorGrain([PersistentState("allocations", "obje
             if (state.State.ByPort.ContainsKey(port)) continue;
             state.State.ByPort[port] = owner;
             state.State.Next = (port - First + 1) % size;
-            await Persist();
+            await state.WriteOrDeactivateAsync(this);
             return new ApiResult(200, null, null, port.ToString());
         }
         return new ApiResult(500, "InternalError", "Internal error occurred: failed to allocate a nodePort: range is full", null);
@@ -56,14 +57,6 @@ public sealed class NodePortAllocatorGrain([PersistentState("allocations", "obje
         var drop = state.State.ByPort.Where(kv => kv.Value.StartsWith(serviceKey + "#") && !keep.Contains(kv.Value[(serviceKey.Length + 1)..])).Select(kv => kv.Key).ToList();
         if (drop.Count == 0) return;
         foreach (var p in drop) state.State.ByPort.Remove(p);
-        await Persist();
-    }
-
-    /// <summary>Writes the state. A failed write may still have reached the store (a reply that timed out), and the
-    /// state held here may differ from it: the grain leaves memory, and its next activation reads what is stored.</summary>
-    async Task Persist()
-    {
-        try { await state.WriteStateAsync(); }
-        catch { DeactivateOnIdle(); throw; }
+        await state.WriteOrDeactivateAsync(this);
     }
 }

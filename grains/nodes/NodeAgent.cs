@@ -475,8 +475,6 @@ public sealed class NodeAgent : IAsyncDisposable
     /// (after a restart: the node's containers re-adopted or replaced, and the pods' status written).</summary>
     public Task FirstSync => _firstSync.Task;
 
-
-
     /// <summary>The pod a read returned, decoded once per version.</summary>
     KnownPod Remember(ObjectKey key, string json, string? trace)
     {

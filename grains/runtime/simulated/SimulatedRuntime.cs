@@ -39,9 +39,9 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
     /// <summary>Records a container's new state (in memory, and in the journal when there is one).</summary>
     void Set(RuntimeContainer c)
     {
-        if (_journal == null) { _containers[c.Id] = c; return; }
-        lock (_journal) { _containers[c.Id] = c; _journal.Put(c); } // the file holds changes in the order they were made
+        lock (_gate) { _containers[c.Id] = c; _journal?.Put(c); } // the file holds changes in the order they were made
     }
+    readonly object _gate = new();
 
     public void Dispose() => _journal?.Dispose();
     public event Action<string>? ContainerChanged;
@@ -105,8 +105,7 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
     public Task RemoveAsync(string id, CancellationToken ct)
     {
         RuntimeContainer? c;
-        if (_journal == null) { if (!_containers.TryRemove(id, out c)) return Task.CompletedTask; }
-        else lock (_journal) { if (!_containers.TryRemove(id, out c)) return Task.CompletedTask; _journal.Delete(id); }
+        lock (_gate) { if (!_containers.TryRemove(id, out c)) return Task.CompletedTask; _journal?.Delete(id); }
         if (_byNode.TryGetValue(c.Node, out var ids)) ids.TryRemove(id, out _);
         return Task.CompletedTask;
     }
