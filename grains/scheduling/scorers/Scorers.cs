@@ -18,14 +18,7 @@ public sealed class RoundRobin : IScorer
 public sealed class LeastAllocated : IScorer
 {
     public string Name => "least-connections";
-    public NodeInfo Pick(PodInfo pod, IReadOnlyList<NodeInfo> feasible) => Best.Of(feasible, Compare);
-
-    internal static int Compare(NodeInfo a, NodeInfo b)
-    {
-        var c = a.PodCount.CompareTo(b.PodCount);
-        if (c == 0) c = Share(a).CompareTo(Share(b));
-        return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
-    }
+    public NodeInfo Pick(PodInfo pod, IReadOnlyList<NodeInfo> feasible) => Best.Of(feasible, n => (n.PodCount, Share(n)));
 
     internal static double Share(NodeInfo n) =>
         (n.AllocatableMilliCpu > 0 ? (double)n.RequestedMilliCpu / n.AllocatableMilliCpu : 0) +
@@ -38,18 +31,29 @@ public sealed class FairShare : IScorer
     public string Name => "fair-share";
     public NodeInfo Pick(PodInfo pod, IReadOnlyList<NodeInfo> feasible)
     {
-        int Same(NodeInfo n) => pod.OwnerUid != null && n.PodsByOwner.TryGetValue(pod.OwnerUid, out var c) ? c : 0;
-        return Best.Of(feasible, (a, b) => Same(a).CompareTo(Same(b)) is var c && c != 0 ? c : LeastAllocated.Compare(a, b));
+        var owner = pod.OwnerUid;
+        return Best.Of(feasible, n => (owner != null && n.PodsByOwner.TryGetValue(owner, out var same) ? same : 0, n.PodCount, LeastAllocated.Share(n)));
     }
 }
 
-/// <summary>The least node under an ordering, in one pass (the scheduler picks among hundreds of nodes per pod).</summary>
+/// <summary>
+/// The node with the least key, ties to the first name in ordinal order, in one pass. Each node's key is computed
+/// once: the scheduler picks among hundreds of nodes per pod, and a comparison that recomputed both sides' keys (an
+/// owner lookup each) was a twentieth of a loaded silo's CPU.
+/// </summary>
 static class Best
 {
-    public static NodeInfo Of(IReadOnlyList<NodeInfo> nodes, Comparison<NodeInfo> compare)
+    public static NodeInfo Of<TKey>(IReadOnlyList<NodeInfo> nodes, Func<NodeInfo, TKey> key) where TKey : IComparable<TKey>
     {
         var best = nodes[0];
-        for (var i = 1; i < nodes.Count; i++) if (compare(nodes[i], best) < 0) best = nodes[i];
+        var bestKey = key(best);
+        for (var i = 1; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            var k = key(n);
+            var c = k.CompareTo(bestKey);
+            if (c < 0 || c == 0 && string.CompareOrdinal(n.Name, best.Name) < 0) { best = n; bestKey = k; }
+        }
         return best;
     }
 }
