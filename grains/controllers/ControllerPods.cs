@@ -52,13 +52,33 @@ public static class ControllerPods
         return pods.Where(p => Objects.ControllerOf(p.Metadata)?.Uid == ownerUid).ToList();
     }
 
-    /// <summary>Creates and deletes pods in parallel (each is its own grain), recording SuccessfulCreate, FailedCreate
-    /// and SuccessfulDelete on the owner; true when a create failed.</summary>
+    /// <summary>Kubernetes' SlowStartInitialBatchSize: the first batch of creates holds one pod.</summary>
+    public const int SlowStartInitialBatchSize = 1;
+
+    /// <summary>
+    /// The batch sizes in which <paramref name="count"/> creates are sent, as Kubernetes' slowStartBatch does: 1, 2,
+    /// 4, ... (each batch once the previous one succeeded), the last one what remains. A template that cannot be
+    /// created fails once, not a thousand times; and a controller has at most half its creates in flight at once,
+    /// rather than all of them queued with their pods' JSON until the silo gets to them.
+    /// </summary>
+    public static IEnumerable<int> SlowStartBatches(int count)
+    {
+        var size = SlowStartInitialBatchSize;
+        for (var done = 0; done < count; done += size, size *= 2)
+        {
+            size = Math.Min(size, count - done);
+            yield return size;
+        }
+    }
+
+    /// <summary>Creates pods in slow-start batches (a failed batch stops the rest: the next sync retries) and deletes
+    /// pods in parallel, each its own grain, recording SuccessfulCreate, FailedCreate and SuccessfulDelete on the
+    /// owner; true when a create failed.</summary>
     public static async Task<bool> Apply(IGrainFactory grains, IKubernetesObject<V1ObjectMeta> owner, KindInfo ownerKind, string ns,
         IEnumerable<V1Pod> create, IEnumerable<string> delete, string component)
     {
         var failed = false;
-        var creates = create.Select(async p =>
+        async Task Create(V1Pod p)
         {
             var r = await grains.GetGrain<IPodGrain>(new ObjectKey("Pod", ns, p.Metadata.Name).GrainKey).Create(Objects.ToJson(p), WriteOptions.Default);
             if (r.Ok) await EventRecorder.Record(grains, owner, ownerKind, EventRecorder.Normal, "SuccessfulCreate", $"Created pod: {p.Metadata.Name}", component);
@@ -67,13 +87,24 @@ public static class ControllerPods
                 failed = true;
                 await EventRecorder.Record(grains, owner, ownerKind, EventRecorder.Warning, "FailedCreate", $"Error creating: {r.Message}", component);
             }
-        });
+        }
+        async Task CreateAll()
+        {
+            var pods = create.ToList();
+            var done = 0;
+            foreach (var size in SlowStartBatches(pods.Count))
+            {
+                await Task.WhenAll(pods.Skip(done).Take(size).Select(Create));
+                done += size;
+                if (failed) return;
+            }
+        }
         var deletes = delete.Select(async name =>
         {
             var r = await grains.GetGrain<IPodGrain>(new ObjectKey("Pod", ns, name).GrainKey).Delete(DeleteOptions.Default);
             if (r.Ok) await EventRecorder.Record(grains, owner, ownerKind, EventRecorder.Normal, "SuccessfulDelete", $"Deleted pod: {name}", component);
         });
-        await Task.WhenAll(creates.Concat(deletes));
+        await Task.WhenAll(deletes.Append(CreateAll()));
         return failed;
     }
 }

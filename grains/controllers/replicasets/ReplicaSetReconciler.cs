@@ -13,6 +13,10 @@ public sealed record ReplicaSetPlan(IReadOnlyList<V1Pod> Create, IReadOnlyList<s
 /// </summary>
 public static class ReplicaSetReconciler
 {
+    /// <summary>Kubernetes' burstReplicas: at most this many pods created or deleted by one sync; the next sync, at
+    /// once, does the rest.</summary>
+    public const int BurstReplicas = 500;
+
     public static ReplicaSetPlan Plan(V1ReplicaSet rs, IReadOnlyList<V1Pod> owned, DateTime now, Random? random = null)
     {
         random ??= Random.Shared;
@@ -25,13 +29,13 @@ public static class ReplicaSetReconciler
             if (active.Count < want)
             {
                 var taken = new HashSet<string>(owned.Select(p => p.Metadata.Name));
-                for (var i = active.Count; i < want; i++)
+                for (var i = active.Count; i < want && create.Count < BurstReplicas; i++)
                 {
                     create.Add(ControllerPods.New(rs, Kinds.ReplicaSet, Objects.Clone(rs.Spec.Template), ControllerPods.UniqueName(rs.Metadata.Name, taken, random)));
                 }
             }
             else if (active.Count > want)
-                delete.AddRange(active.OrderBy(Rank).ThenByDescending(p => p.Metadata.CreationTimestamp).Take(active.Count - want).Select(p => p.Metadata.Name));
+                delete.AddRange(active.OrderBy(Rank).ThenByDescending(p => p.Metadata.CreationTimestamp).Take(Math.Min(active.Count - want, BurstReplicas)).Select(p => p.Metadata.Name));
         }
 
         var minReady = rs.Spec.MinReadySeconds ?? 0;

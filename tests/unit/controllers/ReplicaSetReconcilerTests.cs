@@ -47,6 +47,30 @@ public class ReplicaSetReconcilerTests
     }
 
     [Fact]
+    public void OneSyncCreatesAtMostBurstReplicasAndDeletesAtMostAsMany()
+    {
+        var plan = ReplicaSetReconciler.Plan(Rs(1200), [], Now, new Random(1));
+        Assert.Equal(ReplicaSetReconciler.BurstReplicas, plan.Create.Count);
+        Assert.Equal(500, plan.Create.Select(p => p.Metadata.Name).Distinct().Count());
+
+        var running = Enumerable.Range(0, 700).Select(i => Unit.TestObjects.Pod($"p{i}", node: "n1", ownerUid: "rs-uid")).ToList();
+        var down = ReplicaSetReconciler.Plan(Rs(100), running, Now, new Random(1));
+        Assert.Equal(ReplicaSetReconciler.BurstReplicas, down.Delete.Count);
+        Assert.Empty(down.Create);
+    }
+
+    [Theory]
+    [InlineData(0, new int[0])]
+    [InlineData(1, new[] { 1 })]
+    [InlineData(3, new[] { 1, 2 })]
+    [InlineData(10, new[] { 1, 2, 4, 3 })]
+    [InlineData(500, new[] { 1, 2, 4, 8, 16, 32, 64, 128, 245 })]
+    public void CreatesGoOutInSlowStartBatches(int count, int[] batches)
+    {
+        Assert.Equal(batches, Grains.Controllers.ControllerPods.SlowStartBatches(count));
+    }
+
+    [Fact]
     public void CreatesMissingPodsOwnedByTheReplicaSet()
     {
         var plan = ReplicaSetReconciler.Plan(Rs(3), [], Now, new Random(1));
