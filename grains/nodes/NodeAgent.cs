@@ -5,6 +5,7 @@ using Cluster.Grains.Events;
 using Cluster.Grains.Runtime;
 using Cluster.Grains.Store;
 using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Calls;
 using Cluster.Interfaces.Store;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -306,7 +307,7 @@ public sealed class NodeAgent : IAsyncDisposable
                 // a wait that the period overtook is kept for the next round).
                 read ??= _wake.Reader.WaitToReadAsync(ct).AsTask();
                 var woken = false;
-                if (await Task.WhenAny(read, Task.Delay(_options.ResyncPeriod, ct)) == read) { read = null; _wake.Reader.TryRead(out _); woken = true; }
+                if (await read.CompletesWithin(_options.ResyncPeriod, ct)) { read = null; _wake.Reader.TryRead(out _); woken = true; }
                 ct.ThrowIfCancellationRequested();
                 if (!_assignmentsKnown || _fenced) continue;
                 await SyncAllAsync(ct, clockOnly: !woken);
@@ -610,7 +611,7 @@ public sealed class NodeAgent : IAsyncDisposable
                 if (_running.IsEmpty)
                 {
                     signal ??= _probeWake.Reader.WaitToReadAsync(ct).AsTask();
-                    if (await Task.WhenAny(signal, Task.Delay(5000, ct)) == signal) { signal = null; _probeWake.Reader.TryRead(out _); }
+                    if (await signal.CompletesWithin(TimeSpan.FromSeconds(5), ct)) { signal = null; _probeWake.Reader.TryRead(out _); }
                     continue;
                 }
                 await Task.Delay(200, ct);

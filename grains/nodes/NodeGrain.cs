@@ -1,5 +1,6 @@
 using Cluster.Grains.Store;
 using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Calls;
 using Cluster.Interfaces.Scheduling;
 using Cluster.Interfaces.Store;
 using k8s.Models;
@@ -211,7 +212,7 @@ public sealed class NodeGrain(
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add(tcs);
             // A stopping silo answers long polls at once instead of holding its shutdown for them.
-            await Task.WhenAny(tcs.Task, Task.Delay(maxWait, lifetime.ApplicationStopping));
+            await tcs.Task.CompletesWithin(maxWait, lifetime.ApplicationStopping);
             _waiters.Remove(tcs); // a poll that timed out (pushes to a local agent do not wake it)
         }
         return new NodeAssignments(_version, _pods.ToList()) { Local = agents.Get(Key.Name) != null };

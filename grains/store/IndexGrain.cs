@@ -1,5 +1,6 @@
 using System.Text;
 using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Calls;
 using Cluster.Interfaces.Store;
 using Microsoft.Extensions.Logging;
 
@@ -253,7 +254,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
             if (left <= TimeSpan.Zero) return new WatchResult([], Math.Max(from, _released), false);
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add(tcs);
-            await Task.WhenAny(tcs.Task, Task.Delay(left, lifetime.ApplicationStopping));
+            await tcs.Task.CompletesWithin(left, lifetime.ApplicationStopping);
             if (!tcs.Task.IsCompleted) _waiters.Remove(tcs); // timed out: not left behind in an idle index
             if (lifetime.ApplicationStopping.IsCancellationRequested) return new WatchResult([], Math.Max(from, _released), false);
         }
