@@ -4,7 +4,8 @@ namespace Cluster.Interfaces.Calls;
 public static class Waits
 {
     /// <summary>
-    /// Waits until <paramref name="task"/> completes (true), <paramref name="timeout"/> passes or
+    /// Waits until <paramref name="task"/> completes (true), <paramref name="timeout"/> passes (never for
+    /// <see cref="Timeout.InfiniteTimeSpan"/>) or
     /// <paramref name="ct"/> is cancelled (false), without observing the task's outcome. Unlike
     /// <c>Task.WhenAny(task, Task.Delay(timeout, ct))</c>, nothing outlives the wait when the task wins: that pattern left
     /// the delay's timer and its registration on <paramref name="ct"/> pending until the timeout passed. On a loaded
@@ -14,9 +15,10 @@ public static class Waits
     public static async Task<bool> CompletesWithin(this Task task, TimeSpan timeout, CancellationToken ct = default)
     {
         if (task.IsCompleted) return true;
-        if (ct.IsCancellationRequested || timeout <= TimeSpan.Zero) return false;
+        var infinite = timeout == Timeout.InfiniteTimeSpan;
+        if (ct.IsCancellationRequested || timeout <= TimeSpan.Zero && !infinite) return false;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(timeout);
+        if (!infinite) limit.CancelAfter(timeout);
         var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (limit.Token.UnsafeRegister(static o => ((TaskCompletionSource)o!).TrySetResult(), over))
             return await Task.WhenAny(task, over.Task).ConfigureAwait(false) == task;

@@ -19,6 +19,13 @@ public class WaitsTests
         stop.Cancel();
         Assert.False(await stopped.WaitAsync(TimeSpan.FromSeconds(10)));
 
+        var late = new TaskCompletionSource();
+        var unbounded = late.Task.CompletesWithin(Timeout.InfiniteTimeSpan);
+        await Task.Delay(50);
+        Assert.False(unbounded.IsCompleted);
+        late.SetResult();
+        Assert.True(await unbounded.WaitAsync(TimeSpan.FromSeconds(10)));
+
         // A failed task counts as completed; its exception is the caller's to observe.
         Assert.True(await Task.FromException(new InvalidOperationException()).CompletesWithin(TimeSpan.FromSeconds(1)));
     }
