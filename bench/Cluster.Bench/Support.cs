@@ -91,6 +91,13 @@ sealed class BenchSilo : IAsyncDisposable
     public int AgentsSynced => _agentsSynced;
     int _agentsSynced;
 
+    /// <summary>The silo's CPU time so far (user and system, all threads, the collector's included).</summary>
+    public TimeSpan CpuTime()
+    {
+        _p.Refresh();
+        return _p.TotalProcessorTime;
+    }
+
     public double RssMb()
     {
         var line = File.ReadLines($"/proc/{_p.Id}/status").First(l => l.StartsWith("VmRSS:"));
