@@ -94,7 +94,7 @@ public static class ControllerPods
             var done = 0;
             foreach (var size in SlowStartBatches(pods.Count))
             {
-                await Task.WhenAll(pods.Skip(done).Take(size).Select(Create));
+                await Task.WhenAll(pods.GetRange(done, size).Select(Create));
                 done += size;
                 if (failed) return;
             }

@@ -1,5 +1,5 @@
-using Cluster.Grains.Store;
 using System.Net;
+using Cluster.Grains.Store;
 using Cluster.Interfaces.Api;
 using Microsoft.Extensions.Logging;
 
