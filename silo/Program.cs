@@ -92,6 +92,7 @@ builder.UseOrleans(silo =>
 {
     OrleansSetup.Configure(silo, settings, tls);
     silo.AddIncomingGrainCallFilter<Cluster.Grains.Security.AuthorizationFilter>();
+    if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CallCounts.Variable))) silo.AddIncomingGrainCallFilter<CallCounts>();
     silo.AddOutgoingGrainCallFilter<Cluster.Grains.Security.InternalCalls>();
     silo.AddDashboard();
 });

@@ -12,6 +12,11 @@ public interface IIndexGrain : IGrainWithStringKey
 {
     Task<long> Allocate();
     Task Publish(IndexChange change);
+    /// <summary>count consecutive resourceVersions; returns the first. For writers that persist many objects at once
+    /// (the silo's Event writer), one call instead of one per object.</summary>
+    Task<long> AllocateMany(int count);
+    /// <summary>Publish for many changes, each of a version AllocateMany (or Allocate) handed out.</summary>
+    Task PublishMany(IReadOnlyList<IndexChange> changes);
     Task Abandon(long resourceVersion);
     /// <summary>Interleaves: it only reads memory (no await), and the authorization filter of a call to this very
     /// index (a user listing Roles) reads the RBAC objects through it.</summary>

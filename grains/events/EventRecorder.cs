@@ -82,6 +82,8 @@ public static class EventRecorder
             Source = new V1EventSource { Component = component, Host = host },
             ReportingComponent = component, ReportingInstance = host ?? component,
         };
+        // The silo's sink writes it in a batch with others; without one (a client-side caller), through its grain.
+        if (EventSink.For(grains) is { } sink) { sink.Enqueue(e); return; }
         try { await grains.GetGrain<IEventGrain>(new ObjectKey("Event", ns, name).GrainKey).Create(Objects.ToJson(e), WriteOptions.Default); }
         catch { /* events are best effort; never fail the caller's work for one */ }
     }

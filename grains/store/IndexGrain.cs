@@ -86,11 +86,35 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         return Task.FromResult(rv);
     }
 
+    public Task<long> AllocateMany(int count)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "at least one version");
+        var first = Math.Max(_last + 1, NowMicros());
+        var at = DateTime.UtcNow;
+        for (var i = 0; i < count; i++) _pending[first + i] = at;
+        _last = first + count - 1;
+        return Task.FromResult(first);
+    }
+
+    public Task PublishMany(IReadOnlyList<IndexChange> changes)
+    {
+        foreach (var c in changes) Take(c);
+        Release();
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// The list view takes the change at once (a controller that lists right after its write sees it); watchers get
     /// it when every lower version has been published or abandoned, so their stream stays in order.
     /// </summary>
     public Task Publish(IndexChange change)
+    {
+        Take(change);
+        Release();
+        return Task.CompletedTask;
+    }
+
+    void Take(IndexChange change)
     {
         _byName.TryGetValue(change.Name, out var old);
         Entry? now = null;
@@ -98,8 +122,6 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         else now = Put(change);
         if (_pending.ContainsKey(change.ResourceVersion)) _held[change.ResourceVersion] = (change, old, now);
         else logger.LogWarning("late publish of {Kind} {Name} at {Rv}: listed, but not streamed to watchers", _kind.Kind, change.Name, change.ResourceVersion);
-        Release();
-        return Task.CompletedTask;
     }
 
     public Task Abandon(long resourceVersion)

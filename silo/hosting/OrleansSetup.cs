@@ -56,6 +56,7 @@ public static class OrleansSetup
             silo.AddSqliteStorage(db, ObjectGrain<k8s.Models.V1Pod>.StorageName);
             silo.UseSqliteReminderService();
         }
+        silo.Services.AddHostedService<Grains.Events.EventSink>();
         silo.AddActivityPropagation();
         silo.AddOutgoingGrainCallFilter<Cluster.Interfaces.Calls.RetryUndeliveredCalls>();
         silo.Services.AddPlacementDirector<Grains.Nodes.NodePlacementStrategy, Grains.Nodes.NodePlacementDirector>();

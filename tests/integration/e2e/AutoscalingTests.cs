@@ -105,8 +105,9 @@ public sealed class AutoscalingTests(ITestOutputHelper output) : IAsyncLifetime
         var down = DateTime.UtcNow;
         await Eventually.Until(() => Replicas("web"), n => n == 1, TimeSpan.FromSeconds(60), "the autoscaler to scale web back down to 1", TimeSpan.FromSeconds(1));
         output.WriteLine($"scaled back to 1 {(DateTime.UtcNow - down).TotalSeconds:0} s after the load stopped");
-        var events = await _client.ListAsync<Corev1Event>();
-        Assert.Contains(events, e => e.Reason == "SuccessfulRescale" && e.Message.StartsWith("New size: 3; reason: requests-per-second metric on Service/web above target"));
+        await Eventually.Until(() => _client.ListAsync<Corev1Event>(),
+            events => events.Any(e => e.Reason == "SuccessfulRescale" && e.Message.StartsWith("New size: 3; reason: requests-per-second metric on Service/web above target")),
+            TimeSpan.FromSeconds(10), "the SuccessfulRescale event");
     }
 
     [Fact]

@@ -76,8 +76,9 @@ public sealed class PodLifecycleTests(ITestOutputHelper output) : IAsyncLifetime
         var p = await Eventually.Until(() => Get("noimage"),
             x => x?.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason == "ImagePullBackOff", TimeSpan.FromSeconds(30), "ImagePullBackOff");
         Assert.Equal("Pending", p!.Status.Phase);
-        var events = await _client.ListAsync<Corev1Event>(fieldSelector: "involvedObject.name=noimage");
-        Assert.Contains(events, e => e.Reason == "Failed" && e.Message.Contains("Failed to pull image"));
+        // Events are written from a queue, moments after they are recorded.
+        await Eventually.Until(() => _client.ListAsync<Corev1Event>(fieldSelector: "involvedObject.name=noimage"),
+            events => events.Any(e => e.Reason == "Failed" && e.Message.Contains("Failed to pull image")), TimeSpan.FromSeconds(10), "the Failed event");
     }
 
     [Fact]

@@ -149,9 +149,10 @@ public sealed class ServicesTests(ITestOutputHelper output) : IAsyncLifetime
         await Engine.RunAsync("exec", victim.Id, "touch", "/www/dead");
         var restarted = await Eventually.Until(() => _client.GetAsync<V1Pod>(victim.PodName),
             p => p?.Status?.ContainerStatuses?[0].RestartCount >= 1, TimeSpan.FromSeconds(30), "a liveness restart");
-        var events = await _client.ListAsync<Corev1Event>(fieldSelector: $"involvedObject.name={victim.PodName}");
-        Assert.Contains(events, e => e.Reason == "Unhealthy" && e.Message.StartsWith("Liveness probe failed"));
-        Assert.Contains(events, e => e.Reason == "Killing");
+        // (Events are written from a queue, moments after they are recorded.)
+        await Eventually.Until(() => _client.ListAsync<Corev1Event>(fieldSelector: $"involvedObject.name={victim.PodName}"),
+            events => events.Any(e => e.Reason == "Unhealthy" && e.Message.StartsWith("Liveness probe failed")) && events.Any(e => e.Reason == "Killing"),
+            TimeSpan.FromSeconds(10), "the Unhealthy and Killing events");
         // The new container has a fresh /healthz: ready again, back in the endpoints.
         await Eventually.Until(ReadyEndpoints, n => n == 2, TimeSpan.FromSeconds(30), "the restarted pod back in the endpoints");
     }

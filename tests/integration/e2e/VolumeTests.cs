@@ -118,8 +118,8 @@ public sealed class VolumeTests(ITestOutputHelper output) : IAsyncLifetime
         var pod = await Eventually.Until(() => _client.GetAsync<V1Pod>("orphan"),
             p => p?.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason == "CreateContainerConfigError", TimeSpan.FromSeconds(30), "CreateContainerConfigError");
         Assert.Equal("configmap \"nope\" not found", pod!.Status.ContainerStatuses[0].State.Waiting.Message);
-        var events = await _client.ListAsync<Corev1Event>();
-        Assert.Contains(events, e => e.Reason == "FailedMount" && e.InvolvedObject.Name == "orphan");
+        await Eventually.Until(() => _client.ListAsync<Corev1Event>(), events => events.Any(e => e.Reason == "FailedMount" && e.InvolvedObject.Name == "orphan"),
+            TimeSpan.FromSeconds(10), "the FailedMount event");
 
         // Created later, the ConfigMap lets the pod start.
         await _client.CreateAsync(new V1ConfigMap { Metadata = Meta("nope"), Data = new Dictionary<string, string> { ["k"] = "v" } });
