@@ -205,8 +205,12 @@ public sealed class PodGrain(
     /// <summary>The endpoints controllers of the services that select this pod (before or after the change) re-run.</summary>
     async Task NotifyServices(V1Pod? old, V1Pod? now)
     {
-        var services = await GrainFactory.Index("Service", Key.Namespace).List(new ListRequest());
-        foreach (var json in services.Items)
+        // The silo's copy of the namespace's Services (IndexCache: it wakes a Service's controller itself when the
+        // Service appears in the copy after this pod read it).
+        var services = ServiceProvider.GetService(typeof(IndexCache)) is IndexCache cache
+            ? await cache.List(Kinds.Service.Kind, Key.Namespace)
+            : (await GrainFactory.Index("Service", Key.Namespace).List(new ListRequest())).Items;
+        foreach (var json in services)
         {
             var svc = SharedDecoded<V1Service>.Of(json);
             if (svc.Spec?.Selector is not { Count: > 0 } sel) continue;

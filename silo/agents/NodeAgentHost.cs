@@ -8,7 +8,7 @@ using Cluster.Silo.Hosting;
 namespace Cluster.Silo.Agents;
 
 /// <summary>Starts this silo's node agent(s) once the silo runs: one Docker-backed node, or N simulated ones.</summary>
-public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runtime, IGrainFactory grains, NodeAgentRegistry registry,
+public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runtime, IGrainFactory grains, NodeAgentRegistry registry, Grains.Store.IndexCache lists,
     Orleans.Runtime.IClusterMembershipService membership, Orleans.Runtime.ILocalSiloDetails local, ILoggerFactory loggers) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
@@ -37,7 +37,7 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
         {
             HeartbeatPeriod = options.HeartbeatPeriod, FenceAfter = options.FenceAfter,
             VolumesRoot = Path.Combine(settings.ResolvedDataDir, "pods", name),
-        }, loggers.CreateLogger($"NodeAgent.{name}"))).ToList();
+        }, loggers.CreateLogger($"NodeAgent.{name}"), lists)).ToList();
         foreach (var agent in agents) registry.Add(agent);
         foreach (var chunk in agents.Chunk(64))
             await Task.WhenAll(chunk.Select(agent => agent.StartAsync(ct)));

@@ -57,6 +57,7 @@ public static class OrleansSetup
             silo.UseSqliteReminderService();
         }
         silo.Services.AddHostedService<Grains.Events.EventSink>();
+        silo.Services.AddSingleton<IndexCache>();
         silo.AddActivityPropagation();
         silo.AddOutgoingGrainCallFilter<Cluster.Interfaces.Calls.RetryUndeliveredCalls>();
         silo.Services.AddPlacementDirector<Grains.Nodes.NodePlacementStrategy, Grains.Nodes.NodePlacementDirector>();
