@@ -37,8 +37,10 @@ public interface IObjectGrain : IGrainWithStringKey
     Task<ApiResult> Delete(DeleteOptions options);
     /// <summary>Drops the owner reference to this uid (an owner deleted with propagation Orphan).</summary>
     Task<ApiResult> DropOwner(string ownerUid);
-    /// <summary>Runs the kind's controller (a no-op for plain objects). Called on change, by reminders and by owners' dependents.</summary>
-    [OneWay] Task Reconcile();
+    /// <summary>Runs the kind's controller (a no-op for plain objects). Called on change, by reminders and by owners' dependents.
+    /// Interleaves, as Nudge does: it only schedules. Queued instead behind a controller's running pass (a ReplicaSet
+    /// awaiting 500 creates hears from each new pod), each arrival made Orleans rescan every queued message.</summary>
+    [OneWay, AlwaysInterleave] Task Reconcile();
     /// <summary>Reconcile, acknowledged: for callers that must know the trigger arrived (a one-way message to a
     /// grain whose silo just died can be lost). Interleaves: it only schedules, so it cannot join a call cycle.</summary>
     [AlwaysInterleave] Task Nudge();

@@ -504,14 +504,17 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
             _lastRunTook = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             Telemetry.Telemetry.ReconcileDuration.Record(_lastRunTook.TotalMilliseconds, new KeyValuePair<string, object?>("kind", Kind.Kind));
         }
+        // The next run: the sooner of what this one asked for and what arrived while it ran (a paced trigger must
+        // not postpone a controller that asked to run again at once to count what it just created).
+        var next = requeue;
         if (_reconcileAgain)
         {
             _reconcileAgain = false;
-            var immediately = _againNow;
+            var again = _againNow ? TimeSpan.Zero : Pace;
             _againNow = false;
-            if (immediately) ScheduleReconcile(); else ScheduleReconcile(Pace, paced: true);
+            if (next is not { } r || again < r) next = again;
         }
-        else if (requeue is { } d) ScheduleReconcile(d);
+        if (next is { } d) ScheduleReconcile(d == TimeSpan.Zero ? null : d);
     }
 
     /// <summary>The controller: read desired and observed state, act, record status. Returns when to run again, if ever.</summary>
