@@ -7,13 +7,21 @@ namespace Cluster.Grains.Scheduling;
 public sealed record NodeInfo(
     string Name, bool Ready, bool Unschedulable, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<V1Taint> Taints,
     long AllocatableMilliCpu, long AllocatableMemory, int AllocatablePods,
-    long RequestedMilliCpu, long RequestedMemory, int PodCount, IReadOnlyDictionary<string, int> PodsByOwner);
+    long RequestedMilliCpu, long RequestedMemory, int PodCount, IReadOnlyDictionary<string, int> PodsByOwner)
+{
+    /// <summary>Its index in <see cref="PodInfo.OwnerCounts"/> (the scheduler's <see cref="Placements.SlotOf"/>); -1: none.</summary>
+    public int Slot { get; init; } = -1;
+}
 
 /// <summary>A pod waiting for a node: its requests and what filters look at.</summary>
 public sealed record PodInfo(ObjectKey Key, V1Pod Pod, long MilliCpu, long Memory, string? OwnerUid, int Priority, long Sequence)
 {
     /// <summary>The node the pod's persistent volumes live on, when one of them already holds data (VolumeBinding).</summary>
     public string? VolumeNode { get; init; }
+
+    /// <summary>Pods of the same owner placed on each node, by node slot (past the end: zero); null: read each node's
+    /// PodsByOwner instead.</summary>
+    public int[]? OwnerCounts { get; init; }
 
     public static PodInfo From(ObjectKey key, V1Pod pod, long sequence)
     {

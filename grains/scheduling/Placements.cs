@@ -19,8 +19,35 @@ public sealed class Placements
     }
 
     static readonly NodeUsage Empty = new();
+    static readonly int[] NoCounts = [];
     readonly Dictionary<ObjectKey, Placed> _pods = new();
     readonly Dictionary<string, NodeUsage> _nodes = new();
+    // Each node name's slot (given at first sight, never reused), and each owner's pods per slot: the fair-share score
+    // reads one array per pod instead of looking the owner up in every candidate node's dictionary (780 lookups a
+    // pod at 3,000 nodes, each a string hash and a cache miss: 4% of a loaded silo).
+    readonly Dictionary<string, int> _slots = new();
+    readonly Dictionary<string, (int[] Counts, int Total)> _byOwner = new();
+
+    /// <summary>The node's slot: the index of its count in <see cref="CountsOf"/>'s arrays.</summary>
+    public int SlotOf(string node)
+    {
+        if (!_slots.TryGetValue(node, out var slot)) _slots[node] = slot = _slots.Count;
+        return slot;
+    }
+
+    /// <summary>The owner's pods per node slot, live (callers must not change it); empty when it has none placed.
+    /// A slot past the end counts zero.</summary>
+    public int[] CountsOf(string? owner) => owner != null && _byOwner.TryGetValue(owner, out var o) ? o.Counts : NoCounts;
+
+    void Tally(string owner, string node, int delta)
+    {
+        var slot = SlotOf(node);
+        var (counts, total) = _byOwner.TryGetValue(owner, out var o) ? o : (NoCounts, 0);
+        if (slot >= counts.Length) Array.Resize(ref counts, Math.Max(slot + 1, Math.Max(16, counts.Length * 2)));
+        counts[slot] += delta;
+        total += delta;
+        if (total <= 0) _byOwner.Remove(owner); else _byOwner[owner] = (counts, total);
+    }
 
     public int Count => _pods.Count;
     public bool Contains(ObjectKey pod) => _pods.ContainsKey(pod);
@@ -33,7 +60,11 @@ public sealed class Placements
         u.MilliCpu += placed.MilliCpu;
         u.Memory += placed.Memory;
         u.Count++;
-        if (placed.OwnerUid != null) u.ByOwner[placed.OwnerUid] = u.ByOwner.GetValueOrDefault(placed.OwnerUid) + 1;
+        if (placed.OwnerUid != null)
+        {
+            u.ByOwner[placed.OwnerUid] = u.ByOwner.GetValueOrDefault(placed.OwnerUid) + 1;
+            Tally(placed.OwnerUid, placed.Node, +1);
+        }
     }
 
     public bool Remove(ObjectKey pod)
@@ -46,6 +77,7 @@ public sealed class Placements
         if (placed.OwnerUid != null && u.ByOwner.TryGetValue(placed.OwnerUid, out var n))
         {
             if (n <= 1) u.ByOwner.Remove(placed.OwnerUid); else u.ByOwner[placed.OwnerUid] = n - 1;
+            Tally(placed.OwnerUid, placed.Node, -1);
         }
         if (u.Count == 0) _nodes.Remove(placed.Node);
         return true;

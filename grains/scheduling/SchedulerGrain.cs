@@ -204,7 +204,8 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         for (var n = 0; n < nodes.Count; n++) position[nodes[n].Name] = n;
         foreach (var pod in _pipeline.Scorer.Order(pods.OfType<PodInfo>()).ToList())
         {
-            var d = _pipeline.Schedule(pod, nodes, nodes.Count == 0 ? 0 : _nextStart % nodes.Count);
+            // The owner's live counts per node slot: this batch's own placements included.
+            var d = _pipeline.Schedule(pod with { OwnerCounts = _placed.CountsOf(pod.OwnerUid) }, nodes, nodes.Count == 0 ? 0 : _nextStart % nodes.Count);
             if (nodes.Count > 0) _nextStart = (_nextStart + d.Examined) % nodes.Count;
             if (d.Node == null) { failures.Add((pod, d.FailureMessage!)); continue; }
             binds.Add((pod, d.Node));
@@ -321,6 +322,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             var u = _placed.On(n.Info.Name);
             result.Add(n.Info with
             {
+                Slot = _placed.SlotOf(n.Info.Name),
                 RequestedMilliCpu = u.MilliCpu, RequestedMemory = u.Memory, PodCount = u.Count,
                 // The live counts, not a copy (thousands of nodes per batch): a placement in the batch replaces its
                 // node's entry with a copy (WithPod) before the counts change.

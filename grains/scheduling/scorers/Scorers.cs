@@ -32,7 +32,11 @@ public sealed class FairShare : IScorer
     public NodeInfo Pick(PodInfo pod, IReadOnlyList<NodeInfo> feasible)
     {
         var owner = pod.OwnerUid;
-        return Best.Of(feasible, n => (owner != null && n.PodsByOwner.TryGetValue(owner, out var same) ? same : 0, n.PodCount, LeastAllocated.Share(n)));
+        var counts = pod.OwnerCounts;
+        return Best.Of(feasible, n => (owner == null ? 0
+                : counts != null && n.Slot >= 0 ? (n.Slot < counts.Length ? counts[n.Slot] : 0)
+                : n.PodsByOwner.TryGetValue(owner, out var same) ? same : 0,
+            n.PodCount, LeastAllocated.Share(n)));
     }
 }
 

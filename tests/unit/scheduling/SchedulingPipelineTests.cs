@@ -75,6 +75,18 @@ public class SchedulingPipelineTests
     }
 
     [Fact]
+    public void FairShareReadsTheOwnersCountsBySlotWhenTheSchedulerGivesThem()
+    {
+        var pipeline = new SchedulingPipeline(new FairShare());
+        // The nodes' dictionaries say a is better; the counts by slot (what the scheduler passes) say b: they win.
+        var nodes = new[] { Node("a", podCount: 2, byOwner: new() { ["w"] = 0 }) with { Slot = 0 }, Node("b", podCount: 10, byOwner: new() { ["w"] = 5 }) with { Slot = 1 } };
+        Assert.Equal("a", pipeline.Schedule(Pod(owner: "w"), nodes).Node);
+        Assert.Equal("b", pipeline.Schedule(Pod(owner: "w") with { OwnerCounts = [3, 0] }, nodes).Node);
+        // A slot past the end of the array counts zero.
+        Assert.Equal("b", pipeline.Schedule(Pod(owner: "w") with { OwnerCounts = [3] }, nodes).Node);
+    }
+
+    [Fact]
     public void PriorityQueueTakesHigherPriorityPodsFirst()
     {
         var q = new PriorityQueue();
