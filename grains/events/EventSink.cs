@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Cluster.Grains.Admission;
 using Cluster.Grains.Store;
 using Cluster.Interfaces.Api;
+using Cluster.Interfaces.Calls;
 using Cluster.Interfaces.Store;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,7 +63,7 @@ public sealed class EventSink(IGrainFactory grains, IServiceProvider services, I
         BySilo.Remove(grains);
         _queue.Writer.TryComplete();
         // What is queued gets a moment to be written; the silo's stop does not wait on best-effort Events for long.
-        if (_loop != null) await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(2), ct));
+        if (_loop != null) await _loop.CompletesWithin(TimeSpan.FromSeconds(2), ct);
     }
 
     async Task RunAsync()

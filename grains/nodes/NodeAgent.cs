@@ -23,8 +23,8 @@ public sealed class NodeAgent : IAsyncDisposable
     readonly string _node;
     readonly IContainerRuntime _runtime;
     readonly IGrainFactory _grains;
-    // The silo's copies of the Services and headless Endpoints the agent reads for every pod (null: list each time).
-    readonly IndexCache? _lists;
+    // The silo's copies of the Services and headless Endpoints the agent reads for every pod.
+    readonly IndexCache _lists;
     readonly ILogger _logger;
     readonly NodeAgentOptions _options;
     readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -42,7 +42,7 @@ public sealed class NodeAgent : IAsyncDisposable
     bool _assignmentsKnown;
     readonly List<Task> _loops = [];
 
-    public NodeAgent(string node, IContainerRuntime runtime, IGrainFactory grains, NodeAgentOptions options, ILogger logger, IndexCache? lists = null)
+    public NodeAgent(string node, IContainerRuntime runtime, IGrainFactory grains, NodeAgentOptions options, ILogger logger, IndexCache lists)
     {
         _node = node; _runtime = runtime; _grains = grains; _options = options; _logger = logger; _lists = lists;
         _volumes = new Volumes.PodVolumes(options.VolumesRoot ?? Path.Combine(Path.GetTempPath(), "cluster-volumes", node), grains, node);
@@ -501,10 +501,7 @@ public sealed class NodeAgent : IAsyncDisposable
 
     /// <summary>The Endpoints of the headless Services in a namespace (the service records of its pods' hosts files).</summary>
     async Task<IReadOnlyList<V1Endpoints>> HeadlessEndpoints(string ns) =>
-        (await List(Kinds.Endpoints.Kind, ns, Controllers.Endpoints.EndpointsReconciler.HeadlessLabel)).Select(SharedDecoded<V1Endpoints>.Of).ToList();
-
-    async Task<IReadOnlyList<string>> List(string kind, string ns, string? labelSelector = null) =>
-        _lists != null ? await _lists.List(kind, ns, labelSelector) : (await _grains.Index(kind, ns).List(new ListRequest(labelSelector))).Items;
+        (await _lists.List(Kinds.Endpoints.Kind, ns, Controllers.Endpoints.EndpointsReconciler.HeadlessLabel)).Select(SharedDecoded<V1Endpoints>.Of).ToList();
 
     /// <summary>Keeps every running pod's /etc/hosts current (its own IP once known, and its namespace's service records).</summary>
     async Task WriteHostsFiles(IReadOnlyList<V1Pod> pods)
@@ -843,7 +840,7 @@ public sealed class NodeAgent : IAsyncDisposable
     /// <summary>The Docker-links-style variables Kubernetes gives pods for the Services that exist when they start.</summary>
     async Task AddServiceEnv(string ns, Dictionary<string, string> env)
     {
-        var services = (await List(Kinds.Service.Kind, ns)).Select(SharedDecoded<V1Service>.Of);
+        var services = (await _lists.List(Kinds.Service.Kind, ns)).Select(SharedDecoded<V1Service>.Of);
         foreach (var svc in services)
         {
             if (svc.Spec?.ClusterIP is null or "None" || svc.Spec.Ports is not { Count: > 0 } ports) continue;

@@ -3,6 +3,7 @@ using Cluster.Interfaces.Api;
 using Cluster.Interfaces.Scheduling;
 using Cluster.Interfaces.Store;
 using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Grains.Nodes;
@@ -207,10 +208,7 @@ public sealed class PodGrain(
     {
         // The silo's copy of the namespace's Services (IndexCache: it wakes a Service's controller itself when the
         // Service appears in the copy after this pod read it).
-        var services = ServiceProvider.GetService(typeof(IndexCache)) is IndexCache cache
-            ? await cache.List(Kinds.Service.Kind, Key.Namespace)
-            : (await GrainFactory.Index("Service", Key.Namespace).List(new ListRequest())).Items;
-        foreach (var json in services)
+        foreach (var json in await ServiceProvider.GetRequiredService<IndexCache>().List(Kinds.Service.Kind, Key.Namespace))
         {
             var svc = SharedDecoded<V1Service>.Of(json);
             if (svc.Spec?.Selector is not { Count: > 0 } sel) continue;

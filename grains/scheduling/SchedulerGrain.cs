@@ -303,12 +303,9 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         return null;
     }
 
-    static NodeInfo WithPod(NodeInfo n, PodInfo p)
-    {
-        var byOwner = new Dictionary<string, int>(n.PodsByOwner);
-        if (p.OwnerUid != null) byOwner[p.OwnerUid] = byOwner.GetValueOrDefault(p.OwnerUid) + 1;
-        return n with { RequestedMilliCpu = n.RequestedMilliCpu + p.MilliCpu, RequestedMemory = n.RequestedMemory + p.Memory, PodCount = n.PodCount + 1, PodsByOwner = byOwner };
-    }
+    // The owner's counts are not copied here: each pod reads them live, by node slot (PodInfo.OwnerCounts).
+    static NodeInfo WithPod(NodeInfo n, PodInfo p) =>
+        n with { RequestedMilliCpu = n.RequestedMilliCpu + p.MilliCpu, RequestedMemory = n.RequestedMemory + p.Memory, PodCount = n.PodCount + 1 };
 
     async Task<List<NodeInfo>> Snapshot()
     {
@@ -320,14 +317,8 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         {
             if (n.Deleting) continue;
             var u = _placed.On(n.Info.Name);
-            result.Add(n.Info with
-            {
-                Slot = _placed.SlotOf(n.Info.Name),
-                RequestedMilliCpu = u.MilliCpu, RequestedMemory = u.Memory, PodCount = u.Count,
-                // The live counts, not a copy (thousands of nodes per batch): a placement in the batch replaces its
-                // node's entry with a copy (WithPod) before the counts change.
-                PodsByOwner = u.ByOwner,
-            });
+            // PodsByOwner stays empty: fair share reads the owner's counts by this slot (PodInfo.OwnerCounts).
+            result.Add(n.Info with { Slot = _placed.SlotOf(n.Info.Name), RequestedMilliCpu = u.MilliCpu, RequestedMemory = u.Memory, PodCount = u.Count });
         }
         return result;
     }

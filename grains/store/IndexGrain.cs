@@ -78,13 +78,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
 
     static long NowMicros() => DateTime.UtcNow.Ticks / 10 - 62135596800000000L;
 
-    public Task<long> Allocate()
-    {
-        var rv = Math.Max(_last + 1, NowMicros());
-        _last = rv;
-        _pending[rv] = DateTime.UtcNow;
-        return Task.FromResult(rv);
-    }
+    public Task<long> Allocate() => AllocateMany(1);
 
     public Task<long> AllocateMany(int count)
     {
