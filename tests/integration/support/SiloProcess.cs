@@ -47,13 +47,26 @@ public sealed class SiloProcess : IAsyncDisposable
     public static string CliDll => Path.Combine(RepoPaths.Root, "client", "cli", "bin", Configuration, "net10.0", "cluster.dll");
     public static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
 
+    // Ports from 20000-29999: below the kernel's ephemeral range (32768-60999), where the outgoing connections of the
+    // tests running in parallel take theirs (one took a gateway port between its pick and the silo's bind: "Address
+    // already in use", once in a full run), and below the NodePort range (30000-32767) the silos' proxies listen on.
+    // Handed out once each in this process; one still bound by another process is skipped.
+    static int _nextPort = 20000 + Random.Shared.Next(0, 5000);
+
     public static int FreePort()
     {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
+        while (true)
+        {
+            var port = 20000 + (Interlocked.Increment(ref _nextPort) - 20000) % 10000;
+            try
+            {
+                var l = new TcpListener(IPAddress.Loopback, port);
+                l.Start();
+                l.Stop();
+                return port;
+            }
+            catch (SocketException) { }
+        }
     }
 
     public string Log { get { lock (_log) return string.Join("\n", _log); } }
