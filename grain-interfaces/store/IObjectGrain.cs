@@ -134,9 +134,9 @@ public interface INodeGrain : IObjectGrain
 {
     /// <summary>The agent's heartbeat: node status JSON (capacity, allocatable, conditions, addresses, nodeInfo).</summary>
     Task<ApiResult> Heartbeat(string statusJson);
-    /// <summary>The agent is alive and its status unchanged since its last heartbeat: the heartbeat times are renewed
-    /// (written only when the stored ones are old). Conflict when the node needs a full heartbeat (the node controller
-    /// marked it unreachable or restarting).</summary>
+    /// <summary>The agent is alive and its status unchanged since its last heartbeat: nothing is written (its silo
+    /// renews the node's lease). Conflict when the node needs a full heartbeat (the node controller marked it
+    /// unreachable or restarting, or it is not Ready).</summary>
     Task<ApiResult> Renew();
     /// <summary>A pod bound here was written (json: the pod as written, handed to a local agent so it need not read it).</summary>
     Task Assign(ObjectKey pod, string? json);
@@ -234,13 +234,13 @@ public static class ObjectGrains
         public sealed record Meta([property: System.Text.Json.Serialization.JsonPropertyName("name")] string? Name);
     }
 
-    /// <summary>Every pod bound to a node, in every namespace, as (namespace, JSON).</summary>
-    public static async Task<IReadOnlyList<(string Namespace, string Json)>> PodsOnNode(this IGrainFactory f, string node)
+    /// <summary>Every pod bound to a node, in every namespace, as (namespace, name, JSON).</summary>
+    public static async Task<IReadOnlyList<(string Namespace, string Name, string Json)>> PodsOnNode(this IGrainFactory f, string node)
     {
-        var result = new List<(string, string)>();
+        var result = new List<(string, string, string)>();
         foreach (var ns in await f.NamespaceNames())
-            foreach (var json in (await f.Index("Pod", ns).List(new ListRequest(FieldSelector: $"spec.nodeName={node}"))).Items)
-                result.Add((ns, json));
+            foreach (var pod in await f.Index("Pod", ns).OnNode(node))
+                result.Add((ns, pod.Name, pod.Json));
         return result;
     }
 }

@@ -76,7 +76,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         return Task.CompletedTask;
     }
 
-    static long NowMicros() => DateTime.UtcNow.Ticks / 10 - 62135596800000000L;
+    static long NowMicros() => VersionAt(DateTime.UtcNow);
 
     public Task<long> Allocate() => AllocateMany(1);
 
@@ -320,6 +320,31 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
             : [];
         return Task.FromResult(r);
     }
+
+    public Task<IReadOnlyList<string>> OwnerUids() =>
+        Task.FromResult<IReadOnlyList<string>>(_byOwner.Where(o => o.Value.Count > 0).Select(o => o.Key).ToList());
+
+    public Task<IReadOnlyList<NamedObject>> OnNode(string node)
+    {
+        IReadOnlyList<NamedObject> r = node.Length > 0 && _byNode.TryGetValue(node, out var names)
+            ? names.Select(n => new NamedObject(n, _byName[n].Json)).ToList()
+            : [];
+        return Task.FromResult(r);
+    }
+
+    public Task<VersionScan> WrittenOutside(long before, long after)
+    {
+        List<NamedObject> older = [], newer = [];
+        foreach (var (name, e) in _byName)
+        {
+            if (e.Rv < before) older.Add(new NamedObject(name, e.Json));
+            else if (e.Rv > after) newer.Add(new NamedObject(name, e.Json));
+        }
+        return Task.FromResult(new VersionScan(older, newer, _released));
+    }
+
+    /// <summary>A time as the resourceVersion the clock would give it (see <see cref="AllocateMany"/>).</summary>
+    public static long VersionAt(DateTime utc) => utc.Ticks / 10 - 62135596800000000L;
 
     public async Task<int> ReconcileAll()
     {

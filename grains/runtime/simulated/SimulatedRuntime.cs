@@ -56,8 +56,9 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, int cpusPerNode = 8, l
     public Task<IReadOnlyList<RuntimeContainer>> ListAsync(string node, CancellationToken ct, string? podUid = null)
     {
         var result = new List<RuntimeContainer>();
+        // Enumerated in place: Keys would copy the ids into a new array on each list (every agent pass of every node).
         if (_byNode.TryGetValue(node, out var ids))
-            foreach (var id in ids.Keys)
+            foreach (var (id, _) in ids)
                 if (_containers.TryGetValue(id, out var c) && (podUid == null || c.PodUid == podUid)) result.Add(c);
         return Task.FromResult<IReadOnlyList<RuntimeContainer>>(result);
     }

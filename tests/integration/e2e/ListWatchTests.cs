@@ -1,5 +1,6 @@
 using Cluster.Client;
 using Cluster.Interfaces.Api;
+using Cluster.Grains.Store;
 using Cluster.Interfaces.Store;
 using Cluster.Tests.Integration.Support;
 using k8s.Models;
@@ -103,6 +104,51 @@ public sealed class ListWatchTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Empty(await _client.ListAsync<V1Pod>(fieldSelector: "spec.nodeName=elsewhere"));
         var get = await CliRunner.RunAsync(_silo.Gateway, "get", "pods", "-A", "--field-selector", "status.phase=Running", "-o", "name");
         Assert.Equal(2, get.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("pod/fs-")));
+    }
+
+    [Fact]
+    public async Task TheIndexAnswersByVersionAsATimeByOwnerAndByNode()
+    {
+        var index = _client.Grains.Index("ConfigMap", "default");
+        long Rv(V1ConfigMap c) => long.Parse(c.Metadata.ResourceVersion);
+        var before = IndexGrain.VersionAt(DateTime.UtcNow.AddSeconds(-1));
+        var a = await _client.CreateAsync(Cm("v-a", "x"));
+        var b = await _client.CreateAsync(Cm("v-b", "x"));
+        var c = await _client.CreateAsync(Cm("v-c", "x"));
+        string[] Names(IEnumerable<NamedObject> xs) => xs.Select(x => x.Name).Where(n => n.StartsWith("v-")).Order().ToArray();
+
+        var scan = await index.WrittenOutside(Rv(b), Rv(b));
+        Assert.Equal(["v-a"], Names(scan.Before));
+        Assert.Equal(["v-c"], Names(scan.After));
+        Assert.True(scan.SeenUpTo >= Rv(c));
+        // Versions follow the clock: none of these was written before this test began, all before a minute from now.
+        Assert.Empty(Names((await index.WrittenOutside(before, long.MaxValue)).Before));
+        Assert.Equal(["v-a", "v-b", "v-c"], Names((await index.WrittenOutside(IndexGrain.VersionAt(DateTime.UtcNow.AddMinutes(1)), long.MaxValue)).Before));
+        // A write moves an object past every earlier version.
+        a.Data["k"] = "w";
+        await _client.UpdateAsync(a);
+        scan = await index.WrittenOutside(Rv(b), Rv(b));
+        Assert.Empty(Names(scan.Before));
+        Assert.Equal(["v-a", "v-c"], Names(scan.After));
+
+        // The owner uids the objects name, while they name them.
+        var owned = Cm("v-owned", "x");
+        owned.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "v-b", Uid = b.Metadata.Uid }];
+        await _client.CreateAsync(owned);
+        Assert.Contains(b.Metadata.Uid, await index.OwnerUids());
+        await _client.DeleteAsync<V1ConfigMap>("v-owned");
+        Assert.DoesNotContain(b.Metadata.Uid, await index.OwnerUids());
+
+        // A node's pods, by name, without the others.
+        await _client.CreateAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "v-pod", NamespaceProperty = "default" },
+            Spec = new V1PodSpec { NodeName = _silo.NodeName, Containers = [new V1Container { Name = "c", Image = "busybox" }] },
+        });
+        var onNode = await _client.Grains.Index("Pod", "default").OnNode(_silo.NodeName);
+        Assert.Equal("v-pod", Assert.Single(onNode).Name);
+        Assert.Equal("v-pod", ObjectGrains.NameOf(onNode[0].Json));
+        Assert.Empty(await _client.Grains.Index("Pod", "default").OnNode("elsewhere"));
     }
 
     [Fact]
