@@ -31,6 +31,9 @@ public interface IIndexGrain : IGrainWithStringKey
     /// <summary>Every uid some object's ownerReferences name (the garbage collector's sweep looks up only the owners
     /// that are gone, instead of reading every object's metadata each minute).</summary>
     [AlwaysInterleave] Task<IReadOnlyList<string>> OwnerUids();
+    /// <summary>The names of every object, in order (the walks over namespaces ask for these each time a node agent
+    /// re-reads its pods, and need no JSON).</summary>
+    [AlwaysInterleave] Task<IReadOnlyList<string>> Names();
     /// <summary>The pods bound to a node (spec.nodeName), with their names: a node agent's full re-read every 30 s
     /// needs each pod's name, which the index has without parsing the JSON.</summary>
     [AlwaysInterleave] Task<IReadOnlyList<NamedObject>> OnNode(string node);

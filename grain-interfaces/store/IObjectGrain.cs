@@ -222,7 +222,7 @@ public static class ObjectGrains
     {
         // The walk over namespaces is the cluster's; what is read in each is authorised per namespace.
         using var _ = Security.RequestIdentityScope.Suppress();
-        return (await f.Index("Namespace", "").List(new ListRequest())).Items.Select(NameOf).ToList();
+        return await f.Index("Namespace", "").Names();
     }
 
     /// <summary>metadata.name of an object's JSON, without decoding the object (callers that only need names ask

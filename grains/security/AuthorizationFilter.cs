@@ -99,7 +99,7 @@ public static class RequestMapping
             var verb = method switch
             {
                 "List" when claimedVerb == "delete" => "deletecollection", // DELETE on a collection lists, then deletes
-                "List" or "ByOwner" => "list", "Watch" => "watch",
+                "List" or "ByOwner" or "OwnerUids" or "OnNode" or "WrittenOutside" or "Names" => "list", "Watch" => "watch",
                 "Get" => "get", // several objects by name: allowed by a rule that allows get on every name
                 _ => null,
             };

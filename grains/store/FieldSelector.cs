@@ -15,8 +15,10 @@ public sealed class FieldSelector
 
     public bool Matches(IReadOnlyDictionary<string, string> fields)
     {
-        foreach (var r in Requirements)
+        // By index: a foreach over the interface allocates an enumerator, once per object listed or change watched.
+        for (var i = 0; i < Requirements.Count; i++)
         {
+            var r = Requirements[i];
             fields.TryGetValue(r.Field, out var v);
             v ??= "";
             if (r.Equal != (v == r.Value)) return false;

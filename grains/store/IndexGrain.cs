@@ -324,6 +324,8 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     public Task<IReadOnlyList<string>> OwnerUids() =>
         Task.FromResult<IReadOnlyList<string>>(_byOwner.Where(o => o.Value.Count > 0).Select(o => o.Key).ToList());
 
+    public Task<IReadOnlyList<string>> Names() => Task.FromResult<IReadOnlyList<string>>(_entries.Keys.ToList());
+
     public Task<IReadOnlyList<NamedObject>> OnNode(string node)
     {
         IReadOnlyList<NamedObject> r = node.Length > 0 && _byNode.TryGetValue(node, out var names)

@@ -19,8 +19,10 @@ public sealed class LabelSelector
 
     public bool Matches(IReadOnlyDictionary<string, string>? labels)
     {
-        foreach (var r in Requirements)
+        // By index: a foreach over the interface allocates an enumerator, once per object listed or change watched.
+        for (var i = 0; i < Requirements.Count; i++)
         {
+            var r = Requirements[i];
             string? v = null;
             var has = labels != null && labels.TryGetValue(r.Key, out v);
             var ok = r.Operator switch

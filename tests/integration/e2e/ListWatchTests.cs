@@ -131,6 +131,12 @@ public sealed class ListWatchTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Empty(Names(scan.Before));
         Assert.Equal(["v-a", "v-c"], Names(scan.After));
 
+        // Every name, in order, without the JSON.
+        var names = await index.Names();
+        Assert.Equal(["v-a", "v-b", "v-c"], names.Where(n => n.StartsWith("v-")).ToArray());
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+        Assert.Contains("default", await _client.Grains.NamespaceNames());
+
         // The owner uids the objects name, while they name them.
         var owned = Cm("v-owned", "x");
         owned.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "v-b", Uid = b.Metadata.Uid }];
