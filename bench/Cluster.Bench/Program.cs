@@ -49,6 +49,10 @@ await RawCreateStart(); // the first warms the engine up
 // 2. Through the cluster: apply a Deployment, until its pods are Running (status reported back by the agent).
 await using var silo = await BenchSilo.StartAsync(repo);
 await using var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}");
+// Idle: right after start, and after 30 s of nothing (the silo's first periodic work, reminders and timers, has run
+// by then: 196-198 MB at 3 s grew to 205-208 MB at 23 s on 2026-12-07; the target is judged on the later figure).
+var startRss = silo.RssMb();
+await Task.Delay(TimeSpan.FromSeconds(30));
 var idleRss = silo.RssMb();
 async Task<double> ApplyUntilRunning(string name, int replicas)
 {
@@ -161,7 +165,8 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.Memory
 Console.WriteLine($"{"scenario",-55} {"p50 ms",9} {"p99 ms",9}  target / result");
 foreach (var r in results) Console.WriteLine($"{r.Name,-55} {r.P50,9:0} {r.P99,9:0}  {r.Target} {r.Result}");
 Console.WriteLine($"{"ratio apply(1 pod) p50 / raw p50",-55} {Stats.Median(one) / Stats.Median(raw),9:0.00}");
-Console.WriteLine($"{"idle one-node silo RSS (MB), target <= 200",-55} {idleRss,9:0}  {(idleRss <= 200 ? "met" : "missed")}");
+Console.WriteLine($"{"one-node silo RSS 3 s after start (MB)",-55} {startRss,9:0}");
+Console.WriteLine($"{"idle one-node silo RSS after 30 s (MB), target <= 200",-55} {idleRss,9:0}  {(idleRss <= 200 ? "met" : "missed")}");
 Console.WriteLine($"{"HTTP GET to the pod's published port (direct)",-55} {Stats.Median(directLat),9:0.00} {Stats.P99(directLat),9:0.00}  ms, {directTput,8:0} req/s with 16 callers");
 Console.WriteLine($"{"HTTP GET through the service proxy (node port)",-55} {Stats.Median(proxiedLat),9:0.00} {Stats.P99(proxiedLat),9:0.00}  ms, {proxiedTput,8:0} req/s with 16 callers");
 Console.WriteLine($"{"proxy added latency p50 / p99 (ms)",-55} {Stats.Median(proxiedLat) - Stats.Median(directLat),9:0.00} {Stats.P99(proxiedLat) - Stats.P99(directLat),9:0.00}  throughput ratio {proxiedTput / directTput:0.00}");
