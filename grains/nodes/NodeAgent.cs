@@ -612,9 +612,8 @@ public sealed class NodeAgent : IAsyncDisposable
         {
             try
             {
-                // Every 200 ms while some pod has probes; otherwise asleep until one has (most nodes, most of the time:
-                // 5,000 simulated nodes each waking five times a second for nothing were a share of the silo's CPU).
-                // Every pod added to _running signals _probeWake, so the wait needs no period (a timed wait per node
+                // Every 200 ms while some pod has probes; otherwise asleep until one has (most nodes, most of the time).
+                // Every pod added to _running signals _probeWake, so that wait needs no period (a timed wait per node
                 // every 5 s was 1,000 timers a second at 5,000 nodes).
                 if (_running.IsEmpty)
                 {

@@ -11,14 +11,19 @@ public sealed class Placements
     public sealed record Placed(string Node, long MilliCpu, long Memory, string? OwnerUid);
 
     /// <summary>What is placed on one node.</summary>
-    public sealed class NodeUsage
+    public sealed class NodeUsage(Placements? of, int slot)
     {
         public long MilliCpu, Memory;
         public int Count;
-        public readonly Dictionary<string, int> ByOwner = new();
+
+        /// <summary>Pods per owner on this node, derived from the owners' counts by slot (the scheduler reads those;
+        /// this view is for inspection).</summary>
+        public IReadOnlyDictionary<string, int> ByOwner => of == null
+            ? new Dictionary<string, int>()
+            : of._byOwner.Where(o => slot < o.Value.Counts.Length && o.Value.Counts[slot] > 0).ToDictionary(o => o.Key, o => o.Value.Counts[slot]);
     }
 
-    static readonly NodeUsage Empty = new();
+    static readonly NodeUsage Empty = new(null, -1);
     static readonly int[] NoCounts = [];
     readonly Dictionary<ObjectKey, Placed> _pods = new();
     readonly Dictionary<string, NodeUsage> _nodes = new();
@@ -56,15 +61,11 @@ public sealed class Placements
     {
         Remove(pod);
         _pods[pod] = placed;
-        if (!_nodes.TryGetValue(placed.Node, out var u)) _nodes[placed.Node] = u = new NodeUsage();
+        if (!_nodes.TryGetValue(placed.Node, out var u)) _nodes[placed.Node] = u = new NodeUsage(this, SlotOf(placed.Node));
         u.MilliCpu += placed.MilliCpu;
         u.Memory += placed.Memory;
         u.Count++;
-        if (placed.OwnerUid != null)
-        {
-            u.ByOwner[placed.OwnerUid] = u.ByOwner.GetValueOrDefault(placed.OwnerUid) + 1;
-            Tally(placed.OwnerUid, placed.Node, +1);
-        }
+        if (placed.OwnerUid != null) Tally(placed.OwnerUid, placed.Node, +1);
     }
 
     public bool Remove(ObjectKey pod)
@@ -74,11 +75,7 @@ public sealed class Placements
         u.MilliCpu -= placed.MilliCpu;
         u.Memory -= placed.Memory;
         u.Count--;
-        if (placed.OwnerUid != null && u.ByOwner.TryGetValue(placed.OwnerUid, out var n))
-        {
-            if (n <= 1) u.ByOwner.Remove(placed.OwnerUid); else u.ByOwner[placed.OwnerUid] = n - 1;
-            Tally(placed.OwnerUid, placed.Node, -1);
-        }
+        if (placed.OwnerUid != null) Tally(placed.OwnerUid, placed.Node, -1);
         if (u.Count == 0) _nodes.Remove(placed.Node);
         return true;
     }
