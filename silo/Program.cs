@@ -95,6 +95,7 @@ builder.UseOrleans(silo =>
     if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CallCounts.Variable))) silo.AddIncomingGrainCallFilter<CallCounts>();
     silo.AddOutgoingGrainCallFilter<Cluster.Grains.Security.InternalCalls>();
     silo.AddDashboard();
+    Cluster.Silo.Http.DashboardMetrics.Replace(silo.Services);
 });
 builder.Services.AddHostedService<Bootstrap>();
 builder.Services.AddHostedService<NodeAgentHost>();

@@ -58,5 +58,15 @@ public sealed class SiloStartupTests
         var dashboard = await http.GetAsync($"http://127.0.0.1:{silo.ApiPort}/dashboard");
         Assert.True(dashboard.IsSuccessStatusCode, $"dashboard answered {dashboard.StatusCode}");
         Assert.Contains("dashboard http://127.0.0.1:" + silo.ApiPort + "/dashboard", silo.Log);
+        // Orleans' metrics reach the dashboard (through DashboardMetrics, which replaces its consumer): the silo's
+        // counters name the activations it has.
+        var counters = await http.GetStringAsync($"http://127.0.0.1:{silo.ApiPort}/dashboard/DashboardCounters");
+        var address = System.Text.Json.JsonDocument.Parse(counters).RootElement.GetProperty("hosts")[0].GetProperty("siloAddress").GetString();
+        var activations = 0.0;
+        for (var i = 0; i < 100 && activations == 0; i++, await Task.Delay(100))
+            foreach (var c in System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{silo.ApiPort}/dashboard/SiloCounters/{address}")).RootElement.EnumerateArray())
+                if (c.GetProperty("name").GetString() == "orleans-catalog-activations")
+                    activations = double.Parse(c.GetProperty("value").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(activations > 0, "the dashboard's silo counters have no orleans-catalog-activations above 0");
     }
 }
