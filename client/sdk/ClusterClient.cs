@@ -52,6 +52,7 @@ public sealed class ClusterClient : IAsyncDisposable
             c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
             // A call that finds a silo crashed but not yet declared dead is retried, not failed (see the filter).
             c.AddOutgoingGrainCallFilter<Cluster.Interfaces.Calls.RetryUndeliveredCalls>();
+            Cluster.Interfaces.Calls.InterfaceTypeCache.AddTo(c.Services);
             // A secure cluster's gateway wants TLS with a client certificate its CA signed, and is verified against that CA.
             if (tls != null)
                 c.UseTls(tls.ClientCertificate, o =>

@@ -18,6 +18,10 @@ public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger)
     public static TimeSpan Window { get; set; } = TimeSpan.FromSeconds(6);
     static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(150);
 
+    // A loaded silo can have thousands of slow calls a second; a line for each made the console logger's lock and
+    // writes 3% of the silo's busy time at 1,000 pods/s, and made the silo slower still. One line a second, counting the rest.
+    readonly LogSampler _slow = new(TimeSpan.FromSeconds(1));
+
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         // Only our own grains: Orleans' system targets (membership probes among them) keep their own semantics.
@@ -33,8 +37,9 @@ public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger)
             try
             {
                 await context.Invoke();
-                if (DateTime.UtcNow - start > SlowCall && logger.IsEnabled(LogLevel.Information) && !IsLongPoll(context))
-                    logger.LogInformation("slow call: {Method} on {Grain} took {Ms:0} ms", context.InterfaceMethod?.Name, context.TargetId, (DateTime.UtcNow - start).TotalMilliseconds);
+                if (DateTime.UtcNow - start > SlowCall && !IsLongPoll(context) && logger.IsEnabled(LogLevel.Information) && _slow.Admit(Environment.TickCount64, out var more))
+                    logger.LogInformation("slow call: {Method} on {Grain} took {Ms:0} ms ({More} more slow calls since the last line)",
+                        context.InterfaceMethod?.Name, context.TargetId, (DateTime.UtcNow - start).TotalMilliseconds, more);
                 return;
             }
             catch (OrleansMessageRejectionException e) when (IsUndelivered(e) && DateTime.UtcNow + Pause < deadline)
@@ -49,4 +54,26 @@ public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger)
     /// <summary>Connection refused or failed before the message was sent: the grain never saw the call.</summary>
     public static bool IsUndelivered(OrleansMessageRejectionException e) =>
         e.Message.Contains("Unable to connect", StringComparison.Ordinal) || e.Message.Contains("ConnectionFailedException", StringComparison.Ordinal);
+}
+
+/// <summary>Admits at most one event per interval and counts the ones it turned away, for the next admitted line.</summary>
+public sealed class LogSampler(TimeSpan interval)
+{
+    readonly long _intervalMs = (long)interval.TotalMilliseconds;
+    long _last = long.MinValue / 2;
+    int _suppressed;
+
+    /// <summary>True when this event may be logged (now is Environment.TickCount64); more is how many were not since the last.</summary>
+    public bool Admit(long now, out int more)
+    {
+        var last = Interlocked.Read(ref _last);
+        if (now - last < _intervalMs || Interlocked.CompareExchange(ref _last, now, last) != last)
+        {
+            Interlocked.Increment(ref _suppressed);
+            more = 0;
+            return false;
+        }
+        more = Interlocked.Exchange(ref _suppressed, 0);
+        return true;
+    }
 }

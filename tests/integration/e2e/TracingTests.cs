@@ -27,7 +27,13 @@ public sealed class TracingTests(ITestOutputHelper output) : IAsyncLifetime
         var cluster = "tr" + Guid.NewGuid().ToString("N")[..6];
         _a = new SiloProcess(cluster + "-a", "--redis", _redis.Address, "--cluster-id", cluster);
         _b = new SiloProcess(cluster + "-b", "--redis", _redis.Address, "--cluster-id", cluster);
-        foreach (var s in new[] { _a, _b }) foreach (var (k, v) in _otlp.Variables) s.Environment[k] = v;
+        foreach (var s in new[] { _a, _b })
+        {
+            foreach (var (k, v) in _otlp.Variables) s.Environment[k] = v;
+            // The agents' line for each container start is Debug (the Started Event records it); an operator turns it on
+            // like this, and then it carries the trace id.
+            s.Environment["Logging__LogLevel__NodeAgent"] = "Debug"; // the agents' categories are NodeAgent.{node}
+        }
         await _a.StartAsync();
         await _b.StartAsync();
     }
@@ -78,7 +84,7 @@ public sealed class TracingTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(2, trace.Count(s => s.Name == "schedule Pod"));
         Assert.All(trace, s => Assert.Equal("cluster-silo", s.Service));
 
-        // Log records written inside the trace carry its id (the agents log each container start).
+        // Log records written inside the trace carry its id (the agents, at Debug, log each container start).
         await Eventually.Until(() => Task.FromResult(_otlp.LogTraceIds.Count(t => t == traceId)), n => n >= 2, TimeSpan.FromSeconds(20), "log records with the trace id");
         await Eventually.Until(() => Task.FromResult(_otlp.MetricNames),
             m => new[] { "cluster.reconcile.duration", "cluster.scheduling.latency", "cluster.container.start.duration", "cluster.pods", "cluster.workqueue.depth" }.All(m.Contains),
