@@ -23,7 +23,12 @@ public sealed class PodVolumes(string root, IGrainFactory grains, string node = 
 {
     public string Root => root;
 
-    string PodDir(string uid) => Path.Combine(root, uid);
+    // Whether something may lie under the root that a sweep has not seen: true at start (what a previous run left)
+    // and whenever a path under the root is handed out (every one comes from here). Without it each agent pass
+    // stat'ed the root: with 5,000 simulated nodes, 1.6% of a loaded silo's busy time, for directories that never exist.
+    volatile bool _mayHaveDirs = true;
+
+    string PodDir(string uid) { _mayHaveDirs = true; return Path.Combine(root, uid); }
     string VolumeDir(string uid, string name) => Path.Combine(PodDir(uid), "volumes", name);
 
     /// <summary>The binds for one container, preparing every volume it mounts; or the reason it cannot start.</summary>
@@ -139,11 +144,17 @@ public sealed class PodVolumes(string root, IGrainFactory grains, string node = 
 
     public void RemoveExcept(IReadOnlySet<string> liveUids)
     {
-        foreach (var uid in _hosts.Keys.Where(u => !liveUids.Contains(u)).ToList()) _hosts.TryRemove(uid, out _);
+        foreach (var (uid, _) in _hosts) if (!liveUids.Contains(uid)) _hosts.TryRemove(uid, out _);
+        if (!_mayHaveDirs) return;
+        _mayHaveDirs = false; // before looking: a path handed out meanwhile sets it again
         if (!Directory.Exists(root)) return;
+        var left = false;
         foreach (var dir in Directory.GetDirectories(root))
-            if (!liveUids.Contains(Path.GetFileName(dir)))
-                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (liveUids.Contains(Path.GetFileName(dir))) left = true;
+            else
+                try { Directory.Delete(dir, recursive: true); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { left = true; }
+        if (left) _mayHaveDirs = true;
     }
 
     async Task<string?> ProjectAsync(V1Pod pod, V1Volume v)
