@@ -142,15 +142,16 @@ public sealed class PodVolumes(string root, IGrainFactory grains, string node = 
         return true;
     }
 
-    public void RemoveExcept(IReadOnlySet<string> liveUids)
+    /// <summary>Forgets and removes what belongs to pods that are not live (isLive: by pod uid).</summary>
+    public void RemoveExcept(Func<string, bool> isLive)
     {
-        foreach (var (uid, _) in _hosts) if (!liveUids.Contains(uid)) _hosts.TryRemove(uid, out _);
+        foreach (var (uid, _) in _hosts) if (!isLive(uid)) _hosts.TryRemove(uid, out _);
         if (!_mayHaveDirs) return;
         _mayHaveDirs = false; // before looking: a path handed out meanwhile sets it again
         if (!Directory.Exists(root)) return;
         var left = false;
         foreach (var dir in Directory.GetDirectories(root))
-            if (liveUids.Contains(Path.GetFileName(dir))) left = true;
+            if (isLive(Path.GetFileName(dir))) left = true;
             else
                 try { Directory.Delete(dir, recursive: true); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { left = true; }

@@ -15,18 +15,18 @@ public sealed class PodVolumesTests
         var volumes = new PodVolumes(root, grains: null!);
         Assert.True(volumes.WriteHosts("live", "127.0.0.1 localhost\n"));
         Assert.True(volumes.WriteHosts("gone", "127.0.0.1 localhost\n"));
-        volumes.RemoveExcept(new HashSet<string> { "live" });
+        volumes.RemoveExcept(new HashSet<string> { "live" }.Contains);
         Assert.Equal(["live"], Directory.GetDirectories(root).Select(Path.GetFileName));
 
         // The live pod is deleted later: the next sweep still looks (its directory was there), and removes it.
-        volumes.RemoveExcept(new HashSet<string>());
+        volumes.RemoveExcept(_ => false);
         Assert.Empty(Directory.GetDirectories(root));
 
         // Nothing left and nothing handed out: no need to look. A pod written after that is swept again.
-        volumes.RemoveExcept(new HashSet<string>());
+        volumes.RemoveExcept(_ => false);
         Assert.True(volumes.WriteHosts("next", "127.0.0.1 localhost\n"));
         Assert.True(File.Exists(volumes.HostsPath("next")));
-        volumes.RemoveExcept(new HashSet<string>());
+        volumes.RemoveExcept(_ => false);
         Assert.Empty(Directory.GetDirectories(root));
         Directory.Delete(root, true);
     }
