@@ -116,7 +116,11 @@ static class ScaleScenario
             allListed ??= count >= load.Available ? restart.Elapsed : null;
             if (count >= load.Available && (containersLost ? again : running) >= load.Available) { allRunning = restart.Elapsed; break; }
             Console.Error.WriteLine($"{restart.Elapsed.TotalSeconds,6:0.0} s after the kill: {count} pods listed, {running} running, {again} started again");
-            await Task.Delay(containersLost ? 15000 : 3000); // a list of every pod costs the silo a second at this size: look rarely
+            // A list of every pod costs the silo a second at this size: look rarely until every agent has synced (each
+            // has then started its pods' containers and reported them), then at once and every 2 s (not 15 s later).
+            var next = restart.Elapsed + TimeSpan.FromMilliseconds(containersLost && agentsSynced == null ? 15000 : 2000);
+            var syncedBeforeWait = agentsSynced != null;
+            while (restart.Elapsed < next && (syncedBeforeWait || agentsSynced == null)) await Task.Delay(100);
         }
         TimeSpan? allAvailable = null;
         if (allRunning != null)

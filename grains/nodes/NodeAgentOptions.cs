@@ -24,4 +24,6 @@ public sealed class NodeAgentOptions
     public string? VolumesRoot { get; set; }
     /// <summary>How often the agent samples its containers' CPU and memory for the autoscaler (zero: never).</summary>
     public TimeSpan UsagePeriod { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Whether the agent logs its registration (a silo of thousands of simulated nodes logs one line for them all).</summary>
+    public bool LogRegistration { get; set; } = true;
 }

@@ -37,10 +37,15 @@ public sealed class NodeAgentHost(SiloSettings settings, IContainerRuntime runti
         {
             HeartbeatPeriod = options.HeartbeatPeriod, FenceAfter = options.FenceAfter,
             VolumesRoot = Path.Combine(settings.ResolvedDataDir, "pods", name),
+            // 5,000 lines at once queued on the console logger's lock, in the way of the agents' own work.
+            LogRegistration = names.Count == 1,
         }, loggers.CreateLogger($"NodeAgent.{name}"), lists)).ToList();
         foreach (var agent in agents) registry.Add(agent);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (var chunk in agents.Chunk(64))
             await Task.WhenAll(chunk.Select(agent => agent.StartAsync(ct)));
+        if (names.Count > 1)
+            loggers.CreateLogger<NodeAgentHost>().LogInformation("{Count} {Runtime} nodes registered in {Seconds:0.0} s", names.Count, runtime.Name, started.Elapsed.TotalSeconds);
         _ = ReportFirstSync(agents);
     }
 

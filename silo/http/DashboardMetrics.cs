@@ -52,12 +52,23 @@ public sealed class DashboardMetrics(BaseExporter<Metric> exporter, OrleansInstr
         _provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter(instruments.Meter.Name)
             // The Meter itself, not its name: silos hosted in one process (the tests) each have their own.
-            .AddView(instrument => instrument.Meter != instruments.Meter ? MetricStreamConfiguration.Drop
-                : instrument.GetType().IsGenericType && instrument.GetType().GetGenericTypeDefinition() == typeof(System.Diagnostics.Metrics.Histogram<>)
-                    ? new ExplicitBucketHistogramConfiguration { TagKeys = [], Boundaries = [], RecordMinMax = false, CardinalityLimit = CardinalityLimit }
-                    : new MetricStreamConfiguration { CardinalityLimit = CardinalityLimit })
+            .AddView(instrument => View(instrument, instruments.Meter))
             .AddReader(new PeriodicExportingMetricReader(exporter, ExportIntervalMs, 1000))
             .Build();
+
+    /// <summary>
+    /// Orleans' gauge of the requests queued in all activations: observing it walks every activation, every export
+    /// (each second). With 150,000 pods active that was 2.4% of a loaded silo's busy time; the dashboard only lists it among
+    /// the silo's counters.
+    /// </summary>
+    public const string DroppedGauge = "orleans-messaging-processing-activation-data";
+
+    /// <summary>How the feed keeps an instrument: only the silo's Orleans meter, without the one dropped gauge.</summary>
+    public static MetricStreamConfiguration View(System.Diagnostics.Metrics.Instrument instrument, System.Diagnostics.Metrics.Meter orleans) =>
+        instrument.Meter != orleans || instrument.Name == DroppedGauge ? MetricStreamConfiguration.Drop
+        : instrument.GetType().IsGenericType && instrument.GetType().GetGenericTypeDefinition() == typeof(System.Diagnostics.Metrics.Histogram<>)
+            ? new ExplicitBucketHistogramConfiguration { TagKeys = [], Boundaries = [], RecordMinMax = false, CardinalityLimit = CardinalityLimit }
+            : new MetricStreamConfiguration { CardinalityLimit = CardinalityLimit };
 
     public void Dispose() => _provider?.Dispose();
 }

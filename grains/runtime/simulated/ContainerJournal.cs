@@ -16,7 +16,7 @@ public sealed class ContainerJournal : IDisposable
     readonly object _gate = new();
     readonly StreamWriter _writer;
     readonly Timer _flush;
-    bool _dirty, _disposed;
+    bool _disposed;
 
     public string Path { get; }
 
@@ -48,38 +48,56 @@ public sealed class ContainerJournal : IDisposable
         return (new ContainerJournal(path), containers.Values.ToList());
     }
 
-    public void Put(RuntimeContainer c) => Append(JsonSerializer.Serialize(new Line(c, null), Options));
     public void Delete(string id) => Append(JsonSerializer.Serialize(new Line(null, id), Options));
 
-    void Append(string line)
+    /// <summary>The line that records a container's state (to encode it outside a caller's lock).</summary>
+    public static string PutLine(RuntimeContainer c) => JsonSerializer.Serialize(new Line(c, null), Options);
+
+    /// <summary>Appends a line from <see cref="PutLine"/>.</summary>
+    public void Append(string line)
     {
         lock (_gate)
         {
             if (_disposed) return;
-            _writer.WriteLine(line);
-            _dirty = true;
+            _pending.Add(line);
         }
     }
 
+    // Lines appended since the last flush. A flush takes them and writes them outside the appenders' lock: written
+    // under it, a megabyte's write to the file held up every agent starting a container (a thousand a second).
+    List<string> _pending = [];
+    readonly object _writing = new();
+
     void Flush()
     {
-        lock (_gate)
+        lock (_writing)
         {
-            if (!_dirty || _disposed) return;
-            try { _writer.Flush(); } catch (IOException) { return; }
-            _dirty = false;
+            List<string> lines;
+            lock (_gate)
+            {
+                if (_pending.Count == 0 || _disposed) return;
+                lines = _pending;
+                _pending = [];
+            }
+            try
+            {
+                foreach (var l in lines) _writer.WriteLine(l);
+                _writer.Flush();
+            }
+            catch (IOException) { }
         }
     }
 
     public void Dispose()
     {
         _flush.Dispose();
-        lock (_gate)
-        {
-            if (_disposed) return;
-            _writer.Flush();
-            _writer.Dispose();
-            _disposed = true;
-        }
+        Flush();
+        lock (_writing)
+            lock (_gate)
+            {
+                if (_disposed) return;
+                _disposed = true;
+                _writer.Dispose();
+            }
     }
 }

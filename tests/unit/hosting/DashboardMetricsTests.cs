@@ -33,4 +33,18 @@ public sealed class DashboardMetricsTests
         Assert.Single(ours);
         Assert.DoesNotContain(host.Services.GetServices<ILifecycleParticipant<ISiloLifecycle>>(), p => p.GetType().FullName == "Orleans.Dashboard.DashboardHost");
     }
+
+    [Fact]
+    public void KeepsOrleansInstrumentsButTheGaugeThatWalksEveryActivation()
+    {
+        using var orleans = new System.Diagnostics.Metrics.Meter("Microsoft.Orleans");
+        using var other = new System.Diagnostics.Metrics.Meter("Other");
+        var walks = orleans.CreateObservableGauge(DashboardMetrics.DroppedGauge, () => 1L);
+        var counter = orleans.CreateCounter<long>("orleans-catalog-activations");
+        var histogram = orleans.CreateHistogram<double>("orleans-messaging-sent-messages-size");
+        Assert.Same(OpenTelemetry.Metrics.MetricStreamConfiguration.Drop, DashboardMetrics.View(walks, orleans));
+        Assert.Same(OpenTelemetry.Metrics.MetricStreamConfiguration.Drop, DashboardMetrics.View(other.CreateCounter<long>("x"), orleans));
+        Assert.Equal(DashboardMetrics.CardinalityLimit, DashboardMetrics.View(counter, orleans).CardinalityLimit);
+        Assert.IsType<OpenTelemetry.Metrics.ExplicitBucketHistogramConfiguration>(DashboardMetrics.View(histogram, orleans));
+    }
 }
