@@ -122,8 +122,8 @@ public sealed class NodeAgent : IAsyncDisposable
         var r = await NodeGrain.Create(Objects.ToJson(node), WriteOptions.Default);
         if (!r.Ok && r.Reason != "AlreadyExists") throw new InvalidOperationException($"registering node {_node} failed: {r.Message}");
         await HeartbeatAsync(ct);
-        if (_options.LogRegistration) _logger.LogInformation("node {Node} registered ({Runtime}, {Cpus} cpus, {Memory} MiB)", _node, _runtime.Name, info.Cpus, info.MemoryBytes >> 20);
-        else _logger.LogDebug("node {Node} registered ({Runtime}, {Cpus} cpus, {Memory} MiB)", _node, _runtime.Name, info.Cpus, info.MemoryBytes >> 20);
+        _logger.Log(_options.LogRegistration ? LogLevel.Information : LogLevel.Debug,
+            "node {Node} registered ({Runtime}, {Cpus} cpus, {Memory} MiB)", _node, _runtime.Name, info.Cpus, info.MemoryBytes >> 20);
     }
 
     RuntimeInfo? _info;
