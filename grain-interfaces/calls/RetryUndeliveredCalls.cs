@@ -8,6 +8,9 @@ namespace Cluster.Interfaces.Calls;
 /// grain's directory entry) refused the connection. That happens between a silo's crash and Orleans declaring it
 /// dead (about a second with our membership settings); once it is declared dead, the same call activates the grain
 /// elsewhere. Only undelivered calls are retried, so a retry cannot run a method twice; anything else surfaces.
+/// Methods marked <see cref="IdempotentAttribute"/> (reads) are also retried when the silo they went to, or the one
+/// holding their grain's directory entry, is found gone mid-call (<see cref="SiloUnavailableException"/>): whether
+/// or not they ran, running them again changes nothing.
 /// </summary>
 public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger) : IOutgoingGrainCallFilter
 {
@@ -42,7 +45,7 @@ public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger)
                         context.InterfaceMethod?.Name, context.TargetId, (DateTime.UtcNow - start).TotalMilliseconds, more);
                 return;
             }
-            catch (OrleansMessageRejectionException e) when (IsUndelivered(e) && DateTime.UtcNow + Pause < deadline)
+            catch (OrleansMessageRejectionException e) when (MayRetry(e, context.InterfaceMethod) && DateTime.UtcNow + Pause < deadline)
             {
                 await Task.Delay(Pause);
             }
@@ -50,6 +53,12 @@ public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger)
     }
 
     static bool IsLongPoll(IOutgoingGrainCallContext c) => c.InterfaceMethod?.Name is { } m && (m.StartsWith("Watch", StringComparison.Ordinal) || m.StartsWith("Wait", StringComparison.Ordinal));
+
+    /// <summary>Whether a call that failed this way can be sent again: it never reached its grain, or it only reads.</summary>
+    public static bool MayRetry(OrleansMessageRejectionException e, System.Reflection.MethodInfo? method) =>
+        IsUndelivered(e) || (e is SiloUnavailableException && method != null && Idempotent.GetOrAdd(method, m => m.IsDefined(typeof(IdempotentAttribute), inherit: true)));
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<System.Reflection.MethodInfo, bool> Idempotent = new();
 
     /// <summary>Connection refused or failed before the message was sent: the grain never saw the call.</summary>
     public static bool IsUndelivered(OrleansMessageRejectionException e) =>

@@ -1,3 +1,4 @@
+using Cluster.Interfaces.Calls;
 using Orleans.Concurrency;
 namespace Cluster.Interfaces.Store;
 
@@ -20,28 +21,28 @@ public interface IIndexGrain : IGrainWithStringKey
     Task Abandon(long resourceVersion);
     /// <summary>Interleaves: it only reads memory (no await), and the authorization filter of a call to this very
     /// index (a user listing Roles) reads the RBAC objects through it.</summary>
-    [AlwaysInterleave] Task<ListResult> List(ListRequest request);
+    [Idempotent] [AlwaysInterleave] Task<ListResult> List(ListRequest request);
     /// <summary>The JSON of the named objects that exist, in the order asked (one call for many known names: the
     /// service proxy reads its backends' pods so, instead of waking each pod's grain every refresh).</summary>
-    [AlwaysInterleave] Task<IReadOnlyList<string>> Get(IReadOnlyList<string> names);
+    [Idempotent] [AlwaysInterleave] Task<IReadOnlyList<string>> Get(IReadOnlyList<string> names);
     /// <summary>Events after request.FromVersion, waiting up to request.MaxWait for the first one.</summary>
-    [AlwaysInterleave] Task<WatchResult> Watch(WatchRequest request);
+    [Idempotent] [AlwaysInterleave] Task<WatchResult> Watch(WatchRequest request);
     /// <summary>Names of objects whose ownerReferences name this uid (for garbage collection and controllers).</summary>
-    Task<IReadOnlyList<string>> ByOwner(string ownerUid);
+    [Idempotent] Task<IReadOnlyList<string>> ByOwner(string ownerUid);
     /// <summary>Every uid some object's ownerReferences name (the garbage collector's sweep looks up only the owners
     /// that are gone, instead of reading every object's metadata each minute).</summary>
-    [AlwaysInterleave] Task<IReadOnlyList<string>> OwnerUids();
+    [Idempotent] [AlwaysInterleave] Task<IReadOnlyList<string>> OwnerUids();
     /// <summary>The names of every object, in order (the walks over namespaces ask for these each time a node agent
     /// re-reads its pods, and need no JSON).</summary>
-    [AlwaysInterleave] Task<IReadOnlyList<string>> Names();
+    [Idempotent] [AlwaysInterleave] Task<IReadOnlyList<string>> Names();
     /// <summary>The pods bound to a node (spec.nodeName), with their names: a node agent's full re-read every 30 s
     /// needs each pod's name, which the index has without parsing the JSON.</summary>
-    [AlwaysInterleave] Task<IReadOnlyList<NamedObject>> OnNode(string node);
+    [Idempotent] [AlwaysInterleave] Task<IReadOnlyList<NamedObject>> OnNode(string node);
     /// <summary>The objects last written before resourceVersion <paramref name="before"/> or after <paramref name="after"/>,
     /// and the version up to which every write is seen. Versions follow the clock (microseconds since 1970, or just past
     /// the last one), so "before" reads as a time: the Event sweep finds what has not been written for an hour, and
     /// reads only the Events written since its last pass, instead of every Event each minute.</summary>
-    [AlwaysInterleave] Task<VersionScan> WrittenOutside(long before, long after);
+    [Idempotent] [AlwaysInterleave] Task<VersionScan> WrittenOutside(long before, long after);
     /// <summary>Ensures the index is loaded and pokes every object's controller (used at silo start).</summary>
     Task<int> ReconcileAll();
 }

@@ -1,3 +1,4 @@
+using Cluster.Interfaces.Calls;
 using Orleans.Concurrency;
 using Cluster.Interfaces.Api;
 
@@ -25,7 +26,7 @@ public sealed record DeleteOptions(
 public interface IObjectGrain : IGrainWithStringKey
 {
     /// <summary>Interleaves with everything: a read never waits behind a reconcile (and cannot join a call cycle).</summary>
-    [AlwaysInterleave] Task<ApiResult> Get();
+    [Idempotent, AlwaysInterleave] Task<ApiResult> Get();
     /// <summary>Creates the object; 409 AlreadyExists when present.</summary>
     Task<ApiResult> Create(string json, WriteOptions options);
     /// <summary>Replaces spec and metadata (not status); refuses a stale metadata.resourceVersion with 409 Conflict.</summary>
