@@ -154,11 +154,13 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
         return await Commit(next, WatchTypes.Modified, options, 200);
     }
 
-    /// <summary>Writes a changed copy of the current object from inside the grain (controllers, subresources).</summary>
-    protected async Task<ApiResult> Mutate(Func<T, bool> change, bool specChange = false)
+    /// <summary>Writes a changed copy of the current object from inside the grain (controllers, subresources). The copy
+    /// is decoded from the current JSON unless the kind supplies a cheaper one that the change cannot corrupt the current
+    /// object through.</summary>
+    protected async Task<ApiResult> Mutate(Func<T, bool> change, bool specChange = false, Func<T, T>? copy = null)
     {
         if (Current == null) return ApiResult.NotFound(Kind, Key.Name);
-        var next = CloneCurrent();
+        var next = copy != null ? copy(Current) : CloneCurrent();
         if (!change(next)) return ApiResult.Success(CurrentJson!);
         if (specChange)
         {

@@ -1,0 +1,31 @@
+using Cluster.Grains.Nodes;
+using Cluster.Grains.Store;
+using k8s.Models;
+
+namespace Cluster.Tests.Unit.Nodes;
+
+/// <summary>The copy a status report writes (<see cref="PodGrain.StatusCopy"/>) must not reach back into the pod it was made from.</summary>
+public class PodStatusCopyTests
+{
+    [Fact]
+    public void TheCopyIsThePodAndItsWritesLeaveTheOriginalAsItWas()
+    {
+        var current = TestObjects.Pod("p", "n1", ownerUid: "uid-owner");
+        current.Metadata.ResourceVersion = "7";
+        current.Metadata.Annotations = new Dictionary<string, string> { ["a"] = "1" };
+        var before = Objects.ToJson(current);
+
+        var copy = PodGrain.StatusCopy(current);
+        Assert.Equal(before, Objects.ToJson(copy));
+
+        // What a report and its commit do to the copy: a new status, host ports, a resourceVersion.
+        copy.Status = new V1PodStatus { Phase = "Running", PodIP = "10.0.0.9" };
+        copy.Metadata.Annotations!["cluster.local/host-ports"] = "c/80=30080";
+        copy.Metadata.Annotations.Remove("a");
+        copy.Metadata.ResourceVersion = "8";
+        copy.Metadata.Labels = new Dictionary<string, string> { ["changed"] = "yes" };
+
+        Assert.Equal(before, Objects.ToJson(current));
+        Assert.NotEqual(before, Objects.ToJson(copy));
+    }
+}
