@@ -200,8 +200,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
 
         var binds = new List<(PodInfo Pod, string Node)>();
         var failures = new List<(PodInfo Pod, string Message)>();
-        var position = new Dictionary<string, int>(nodes.Count);
-        for (var n = 0; n < nodes.Count; n++) position[nodes[n].Name] = n;
+        var position = Positions(nodes);
         foreach (var pod in _pipeline.Scorer.Order(pods.OfType<PodInfo>()).ToList())
         {
             // The owner's live counts per node slot: this batch's own placements included.
@@ -312,16 +311,42 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         var list = await GrainFactory.Index("Node", "").List(new ListRequest());
         var result = new List<NodeInfo>(list.Items.Count);
         // Each batch looks at every node: only those whose stored JSON changed since the last batch are decoded, and
-        // what is placed on each is kept as pods come and go.
+        // what is placed on each is kept as pods come and go. A node's entry is made again only when its offer or what
+        // is placed on it changed: a batch of a few dozen pods made 5,000 (12% of a loading silo's allocation).
         foreach (var n in _nodes.Decode(list.Items))
         {
             if (n.Deleting) continue;
             var u = _placed.On(n.Info.Name);
-            // PodsByOwner stays empty: fair share reads the owner's counts by this slot (PodInfo.OwnerCounts).
-            result.Add(n.Info with { Slot = _placed.SlotOf(n.Info.Name), RequestedMilliCpu = u.MilliCpu, RequestedMemory = u.Memory, PodCount = u.Count });
+            var slot = _placed.SlotOf(n.Info.Name);
+            if (!_entries.TryGetValue(n.Info.Name, out var last) || !ReferenceEquals(last.Offer, n) || last.Info.Slot != slot
+                || last.Info.RequestedMilliCpu != u.MilliCpu || last.Info.RequestedMemory != u.Memory || last.Info.PodCount != u.Count)
+            {
+                // PodsByOwner stays empty: fair share reads the owner's counts by this slot (PodInfo.OwnerCounts).
+                last = (n, n.Info with { Slot = slot, RequestedMilliCpu = u.MilliCpu, RequestedMemory = u.Memory, PodCount = u.Count });
+                _entries[n.Info.Name] = last;
+            }
+            result.Add(last.Info);
         }
+        if (_entries.Count > result.Count + 64)
+            foreach (var name in _entries.Keys.Except(result.Select(r => r.Name)).ToList()) _entries.Remove(name);
         return result;
     }
+
+    // The last snapshot's entry of each node (records, never changed: a batch replaces its own list's entries).
+    readonly Dictionary<string, (NodeOffer Offer, NodeInfo Info)> _entries = [];
+
+    /// <summary>Each node's index in the snapshot, kept while the snapshot lists the same nodes in the same order.</summary>
+    Dictionary<string, int> Positions(List<NodeInfo> nodes)
+    {
+        var same = _positions.Count == nodes.Count;
+        for (var n = 0; same && n < nodes.Count; n++) same = _positions.TryGetValue(nodes[n].Name, out var i) && i == n;
+        if (same) return _positions;
+        _positions.Clear();
+        for (var n = 0; n < nodes.Count; n++) _positions[nodes[n].Name] = n;
+        return _positions;
+    }
+
+    readonly Dictionary<string, int> _positions = [];
 
     static readonly IReadOnlyDictionary<string, int> NoOwners = new Dictionary<string, int>();
 
