@@ -100,7 +100,7 @@ public sealed class PodGrain(
             p.Status ??= new V1PodStatus { Phase = "Pending" };
             SetCondition(p.Status, "PodScheduled", "True", null, null);
             return true;
-        });
+        }, copy: BindCopy);
     }
 
     public async Task MarkUnschedulable(string message)
@@ -137,11 +137,27 @@ public sealed class PodGrain(
     /// edits the current object in place (the others decode their own copy), so sharing is safe; it spares the decode of
     /// the whole pod that every report cost (a silo that lost its containers reports 150,000).
     /// </summary>
-    internal static V1Pod StatusCopy(V1Pod current)
+    internal static V1Pod StatusCopy(V1Pod current) => Copy(current, spec: false, conditions: false);
+
+    /// <summary>The copy a bind changes: as <see cref="StatusCopy"/>, and its own spec (nodeName) and status with its own
+    /// conditions (PodScheduled is set in place), each copied one level deep; containers, volumes and the rest shared.</summary>
+    internal static V1Pod BindCopy(V1Pod current) => Copy(current, spec: true, conditions: true);
+
+    static V1Pod Copy(V1Pod current, bool spec, bool conditions)
     {
         var m = (V1ObjectMeta)ShallowClone(current.Metadata);
         if (m.Annotations != null) m.Annotations = new Dictionary<string, string>(m.Annotations);
-        return new V1Pod { ApiVersion = current.ApiVersion, Kind = current.Kind, Metadata = m, Spec = current.Spec, Status = current.Status };
+        var status = current.Status;
+        if (conditions && status != null)
+        {
+            status = (V1PodStatus)ShallowClone(status);
+            status.Conditions = status.Conditions?.Select(c => (V1PodCondition)ShallowClone(c)).ToList();
+        }
+        return new V1Pod
+        {
+            ApiVersion = current.ApiVersion, Kind = current.Kind, Metadata = m,
+            Spec = spec && current.Spec != null ? (V1PodSpec)ShallowClone(current.Spec) : current.Spec, Status = status,
+        };
     }
 
     static bool Report(V1Pod p, V1PodStatus status, string statusJson, string? hostPorts)

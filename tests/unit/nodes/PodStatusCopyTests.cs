@@ -4,7 +4,8 @@ using k8s.Models;
 
 namespace Cluster.Tests.Unit.Nodes;
 
-/// <summary>The copy a status report writes (<see cref="PodGrain.StatusCopy"/>) must not reach back into the pod it was made from.</summary>
+/// <summary>The copies a status report and a bind write (<see cref="PodGrain.StatusCopy"/>, <see cref="PodGrain.BindCopy"/>)
+/// must not reach back into the pod they were made from.</summary>
 public class PodStatusCopyTests
 {
     [Fact]
@@ -27,5 +28,27 @@ public class PodStatusCopyTests
 
         Assert.Equal(before, Objects.ToJson(current));
         Assert.NotEqual(before, Objects.ToJson(copy));
+    }
+
+    [Fact]
+    public void ABindsCopyHasItsOwnSpecAndConditions()
+    {
+        var current = TestObjects.Pod("p", "", phase: "Pending");
+        current.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable" }];
+        var before = Objects.ToJson(current);
+
+        var copy = PodGrain.BindCopy(current);
+        Assert.Equal(before, Objects.ToJson(copy));
+
+        // What Bind does to the copy: nodeName, and PodScheduled set in place (or added).
+        copy.Spec.NodeName = "n1";
+        copy.Status.Conditions[0].Status = "True";
+        copy.Status.Conditions[0].Reason = null;
+        copy.Status.Conditions.Add(new V1PodCondition { Type = "Ready", Status = "False" });
+        copy.Metadata.ResourceVersion = "9";
+
+        Assert.Equal(before, Objects.ToJson(current));
+        Assert.Equal("n1", copy.Spec.NodeName);
+        Assert.Equal("True", copy.Status.Conditions[0].Status);
     }
 }
