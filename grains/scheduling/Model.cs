@@ -25,15 +25,22 @@ public sealed record PodInfo(ObjectKey Key, V1Pod Pod, long MilliCpu, long Memor
 
     public static PodInfo From(ObjectKey key, V1Pod pod, long sequence)
     {
+        var (cpu, mem) = Requested((pod.Spec.Containers ?? []).Select(c => c.Resources?.Requests ?? c.Resources?.Limits));
+        var owner = pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
+        return new PodInfo(key, pod, cpu, mem, owner, pod.Spec.Priority ?? 0, sequence);
+    }
+
+    /// <summary>CPU (millicores) and memory (bytes) a pod asks for: the sum over its containers of each one's requests,
+    /// or its limits when it states no requests.</summary>
+    public static (long MilliCpu, long Memory) Requested(IEnumerable<IDictionary<string, ResourceQuantity>?> perContainer)
+    {
         long cpu = 0, mem = 0;
-        foreach (var c in pod.Spec.Containers ?? [])
+        foreach (var req in perContainer)
         {
-            var req = c.Resources?.Requests ?? c.Resources?.Limits;
             if (req?.TryGetValue("cpu", out var q) == true) cpu += (long)(q.ToDecimal() * 1000m);
             if (req?.TryGetValue("memory", out var m) == true) mem += (long)m.ToDecimal();
         }
-        var owner = pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
-        return new PodInfo(key, pod, cpu, mem, owner, pod.Spec.Priority ?? 0, sequence);
+        return (cpu, mem);
     }
 }
 

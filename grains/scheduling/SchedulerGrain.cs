@@ -37,18 +37,22 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
     public override async Task OnActivateAsync(CancellationToken ct)
     {
         _pipeline = new SchedulingPipeline(Strategies.Create(options.Value.Strategy));
-        // What is already placed counts against node capacity: rebuild it from the pod indexes.
+        // What is already placed counts against node capacity: rebuild it from the pod indexes, reading from each pod
+        // only what is counted.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var ns in await GrainFactory.NamespaceNames())
         {
             foreach (var json in (await GrainFactory.Index("Pod", ns).List(new ListRequest())).Items)
             {
-                var p = Objects.FromJson<V1Pod>(json);
-                var key = new ObjectKey("Pod", ns, p.Metadata.Name);
-                if (!string.IsNullOrEmpty(p.Spec.NodeName)) Place(key, p, p.Spec.NodeName);
+                var p = PlacedPod.Read(json);
+                var key = new ObjectKey("Pod", ns, p.Name);
+                if (!string.IsNullOrEmpty(p.NodeName)) Place(key, p);
                 // Level-based: a new activation (its predecessor's silo died with its queue) takes every unbound pod.
-                else if (p.Metadata.DeletionTimestamp == null) _pending[key] = ++_sequence;
+                else if (!p.Deleting) _pending[key] = ++_sequence;
             }
         }
+        logger.LogInformation("scheduler started: {Placed} pods placed, {Pending} to schedule, read in {Ms:0} ms",
+            _placed.Count, _pending.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         this.RegisterGrainTimer(RetryUnschedulable, new GrainTimerCreationOptions(options.Value.RetryUnschedulable, options.Value.RetryUnschedulable) { Interleave = false });
         this.RegisterGrainTimer(Resync, new GrainTimerCreationOptions(ResyncPeriod, ResyncPeriod) { Interleave = false });
         Retry();
@@ -88,6 +92,12 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         var info = PodInfo.From(key, p, 0);
         if (p.Status?.Phase is "Succeeded" or "Failed") return;
         _placed.Set(key, new Placements.Placed(node, info.MilliCpu, info.Memory, info.OwnerUid));
+    }
+
+    void Place(ObjectKey key, PlacedPod.Facts p)
+    {
+        if (p.Phase is "Succeeded" or "Failed") return;
+        _placed.Set(key, new Placements.Placed(p.NodeName!, p.MilliCpu, p.Memory, p.OwnerUid));
     }
 
     public Task Enqueue(ObjectKey pod, string? json)

@@ -47,4 +47,36 @@ public sealed class SimulatedRestartTests(ITestOutputHelper output) : IAsyncLife
         var deployment = await after.GetAsync<V1Deployment>("keep");
         Assert.Equal(6, deployment!.Status.AvailableReplicas);
     }
+
+    static V1Pod Asking(string name, string cpu) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+        Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "nginx:latest", Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu) } } }] },
+    };
+
+    [Fact]
+    public async Task TheRestartedSchedulerCountsWhatIsAlreadyPlaced()
+    {
+        // Three 8-CPU nodes, each holding one 7-CPU pod: after the silo's kill -9, the new scheduler rebuilds that from the
+        // stored pods, so 2 more CPUs fit nowhere and 1 fits.
+        await using (var client = await ClusterClient.ConnectAsync(_silo.Gateway))
+        {
+            for (var i = 0; i < 3; i++) await client.CreateAsync(Asking($"big-{i}", "7"));
+            var placed = await Eventually.Until(() => client.ListAsync<V1Pod>(), p => p.Count == 3 && p.All(x => x.Status?.Phase == "Running"), TimeSpan.FromSeconds(30), "3 running pods");
+            Assert.Equal(3, placed.Select(p => p.Spec.NodeName).Distinct().Count());
+        }
+        await Task.Delay(500); // the journal is flushed every 100 ms
+        _silo.Kill();
+        await _silo.StartAsync();
+
+        await using var after = await ClusterClient.ConnectAsync(_silo.Gateway);
+        await after.CreateAsync(Asking("two", "2"));
+        var two = await Eventually.Until(() => after.GetAsync<V1Pod>("two"), x => x?.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False") == true,
+            TimeSpan.FromSeconds(30), "PodScheduled=False for the 2-CPU pod");
+        Assert.Equal("0/3 nodes are available: 3 Insufficient cpu.", two!.Status.Conditions.Single(c => c.Type == "PodScheduled").Message);
+        await after.CreateAsync(Asking("one", "1"));
+        var one = await Eventually.Until(() => after.GetAsync<V1Pod>("one"), x => !string.IsNullOrEmpty(x?.Spec?.NodeName), TimeSpan.FromSeconds(30), "the 1-CPU pod bound");
+        Assert.StartsWith(_silo.NodeName, one!.Spec.NodeName);
+        Assert.Null((await after.GetAsync<V1Pod>("two"))!.Spec.NodeName);
+    }
 }
