@@ -25,9 +25,8 @@ public sealed record PodInfo(ObjectKey Key, V1Pod Pod, long MilliCpu, long Memor
 
     public static PodInfo From(ObjectKey key, V1Pod pod, long sequence)
     {
-        var (cpu, mem) = Requested((pod.Spec.Containers ?? []).Select(c => c.Resources?.Requests ?? c.Resources?.Limits));
-        var owner = pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
-        return new PodInfo(key, pod, cpu, mem, owner, pod.Spec.Priority ?? 0, sequence);
+        var counted = PlacedPod.Of(pod);
+        return new PodInfo(key, pod, counted.MilliCpu, counted.Memory, counted.OwnerUid, pod.Spec.Priority ?? 0, sequence);
     }
 
     /// <summary>CPU (millicores) and memory (bytes) a pod asks for: the sum over its containers of each one's requests,

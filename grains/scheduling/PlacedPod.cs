@@ -25,6 +25,14 @@ public static class PlacedPod
             d.Metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid);
     }
 
+    /// <summary>The same facts of a pod already decoded.</summary>
+    public static Facts Of(V1Pod pod)
+    {
+        var (cpu, memory) = PodInfo.Requested((pod.Spec.Containers ?? []).Select(c => c.Resources?.Requests ?? c.Resources?.Limits));
+        return new Facts(pod.Metadata.Name, pod.Spec.NodeName, pod.Metadata.DeletionTimestamp != null, pod.Status?.Phase, cpu, memory,
+            pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid);
+    }
+
     /// <summary>Quantities as the API stores them (strings; a number is taken as written).</summary>
     static Dictionary<string, ResourceQuantity>? Quantities(Dictionary<string, JsonElement>? raw) =>
         raw?.ToDictionary(kv => kv.Key, kv => new ResourceQuantity(kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString() : kv.Value.GetRawText()));

@@ -87,13 +87,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
 
     public Task Ping() => Task.CompletedTask;
 
-    void Place(ObjectKey key, V1Pod p, string node)
-    {
-        var info = PodInfo.From(key, p, 0);
-        if (p.Status?.Phase is "Succeeded" or "Failed") return;
-        _placed.Set(key, new Placements.Placed(node, info.MilliCpu, info.Memory, info.OwnerUid));
-    }
-
+    /// <summary>A bound pod counts against its node until it has finished.</summary>
     void Place(ObjectKey key, PlacedPod.Facts p)
     {
         if (p.Phase is "Succeeded" or "Failed") return;
@@ -201,7 +195,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             if (r.TraceParent != null) lock (writeTraces) writeTraces[kv.Key] = r.TraceParent;
             var p = Objects.FromJson<V1Pod>(r.Json!);
             if (p.Metadata.DeletionTimestamp != null) return null;
-            if (!string.IsNullOrEmpty(p.Spec.NodeName)) { Place(kv.Key, p, p.Spec.NodeName); return null; }
+            if (!string.IsNullOrEmpty(p.Spec.NodeName)) { Place(kv.Key, PlacedPod.Of(p)); return null; }
             _placed.Remove(kv.Key); // announced again while unbound: an earlier bind did not land
             return PodInfo.From(kv.Key, p, kv.Value) with { VolumeNode = await VolumeNodeOf(p) };
         }));
@@ -292,7 +286,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
         try
         {
             var r = await GrainFactory.GetGrain<IPodGrain>(key.GrainKey).Get();
-            if (r.Ok && Objects.FromJson<V1Pod>(r.Json!) is { Spec.NodeName: { Length: > 0 } node } p) Place(key, p, node);
+            if (r.Ok && PlacedPod.Read(r.Json!) is { NodeName.Length: > 0 } p) Place(key, p);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException) { logger.LogDebug("reading {Pod} failed: {Message}", key, e.Message); }
     }
