@@ -583,9 +583,12 @@ public sealed class NodeAgent : IAsyncDisposable
             // The pod as it now stands, so the next pass does not compare with the old status (unless a newer copy came meanwhile).
             var written = known.WithStatusWritten(reported.Json!);
             // A report from a sync that did nothing else is settled (the same input gives the same nothing): the next
-            // pass need not decode it again. After starting or stopping something it is not (a container that exited
-            // at once needs its restart).
-            if (!acted && known.ClockFree && nextWaiting.Count == 0) written.Settled = (written.ResourceVersion, ContainersHash(now));
+            // pass need not decode it again. After starting or stopping something, only when the containers as they
+            // now are leave nothing to do (a container that exited at once needs its restart); the pass that used to
+            // find that out decoded, planned and built every started pod a second time.
+            if (known.ClockFree && nextWaiting.Count == 0
+                && (!acted || PodSync.Plan(pod, now, nextWaiting, DateTime.UtcNow) is { Actions.Count: 0, Waiting.Count: 0, Finalize: false }))
+                written.Settled = (written.ResourceVersion, ContainersHash(now));
             _pods.AddOrUpdate(key, written, (_, current) => current.Uid == written.Uid && current.ResourceVersion > written.ResourceVersion ? current : written);
         }
         return false;
