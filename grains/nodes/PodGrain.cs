@@ -51,8 +51,7 @@ public sealed class PodGrain(
     {
         // Activation reconciles every pod (a restarted silo's 150,000 as their nodes report): the two facts it needs are
         // read from the JSON rather than decoding the pod for the minutes its grain stays.
-        var (node, deleting) = HeldDecoded is { } p ? (p.Spec.NodeName, p.Metadata.DeletionTimestamp != null)
-            : PlacedPod.Read(CurrentJson!) is var f ? (f.NodeName, f.Deleting) : default;
+        var (node, deleting) = HeldDecoded is { } p ? (p.Spec.NodeName, p.Metadata.DeletionTimestamp != null) : NodeAndDeletion(CurrentJson!);
         if (string.IsNullOrEmpty(node))
         {
             // Announced once; the scheduler's resync finds an unbound pod whose announcement was lost with a silo.
@@ -61,6 +60,12 @@ public sealed class PodGrain(
         }
         await Node(node).Assign(Key, CurrentJson);
         return null;
+    }
+
+    static (string? Node, bool Deleting) NodeAndDeletion(string json)
+    {
+        var f = PlacedPod.Read(json);
+        return (f.NodeName, f.Deleting);
     }
 
     // Writes need no reconcile: a new pod announces itself to the scheduler and a bound pod's node hears of every

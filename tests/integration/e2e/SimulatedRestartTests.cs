@@ -19,6 +19,16 @@ public sealed class SimulatedRestartTests(ITestOutputHelper output) : IAsyncLife
     static Dictionary<string, string> ContainerIds(IEnumerable<V1Pod> pods) =>
         pods.ToDictionary(p => p.Metadata.Name, p => p.Status.ContainerStatuses.Single().ContainerID);
 
+    /// <summary>kill -9 (after the container journal's flush), start again, and wait for the agents' first pass.</summary>
+    async Task KillAndRestartSynced()
+    {
+        await Task.Delay(500); // the journal is flushed every 100 ms
+        _silo.Kill();
+        await _silo.StartAsync();
+        await Eventually.Until(() => Task.FromResult(_silo.Log.Split('\n').Count(l => l.Contains("node agents synced"))), n => n >= 2,
+            TimeSpan.FromSeconds(60), "the restarted silo's agents to finish their first pass");
+    }
+
     [Fact]
     public async Task AfterKillNineTheSameContainersAreAdoptedNotRestarted()
     {
@@ -32,12 +42,7 @@ public sealed class SimulatedRestartTests(ITestOutputHelper output) : IAsyncLife
         await using var before = await ClusterClient.ConnectAsync(_silo.Gateway);
         var ids = ContainerIds(await before.ListAsync<V1Pod>());
         Assert.Equal(6, ids.Values.Distinct().Count());
-        await Task.Delay(500); // the journal is flushed every 100 ms
-
-        _silo.Kill();
-        await _silo.StartAsync();
-        await Eventually.Until(() => Task.FromResult(_silo.Log.Split('\n').Count(l => l.Contains("node agents synced"))), n => n >= 2,
-            TimeSpan.FromSeconds(60), "the restarted silo's agents to finish their first pass");
+        await KillAndRestartSynced();
 
         await using var after = await ClusterClient.ConnectAsync(_silo.Gateway);
         var pods = await after.ListAsync<V1Pod>();
@@ -92,11 +97,7 @@ public sealed class SimulatedRestartTests(ITestOutputHelper output) : IAsyncLife
             var running = await Eventually.Until(() => client.GetAsync<V1Pod>("later"), p => p?.Status?.Phase == "Running", TimeSpan.FromSeconds(30), "the pod running");
             (node, container) = (running!.Spec.NodeName, running.Status.ContainerStatuses.Single().ContainerID);
         }
-        await Task.Delay(500); // the journal is flushed every 100 ms
-        _silo.Kill();
-        await _silo.StartAsync();
-        await Eventually.Until(() => Task.FromResult(_silo.Log.Split('\n').Count(l => l.Contains("node agents synced"))), n => n >= 2,
-            TimeSpan.FromSeconds(60), "the restarted silo's agents to finish their first pass");
+        await KillAndRestartSynced();
 
         await using var after = await ClusterClient.ConnectAsync(_silo.Gateway);
         var pod = (await after.GetAsync<V1Pod>("later"))!;
