@@ -16,6 +16,10 @@ public sealed record ApiResult(int Code, string? Reason, string? Message, string
     /// <summary>W3C traceparent of the write that produced this object, when it was traced (node agents continue it).</summary>
     [Id(5)] public string? TraceParent { get; init; }
 
+    /// <summary>The resourceVersion a write gave the object (0 when not a write, or nothing changed): a node agent keeps
+    /// the pod its report wrote without reading its JSON for it.</summary>
+    [Id(6)] public long ResourceVersion { get; init; }
+
     public static ApiResult Success(string json, int code = 200) => new(code, null, null, json);
     public static ApiResult NotFound(KindInfo kind, string name) =>
         new(404, "NotFound", $"{kind.Resource} \"{name}\" not found", null);

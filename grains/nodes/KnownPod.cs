@@ -33,13 +33,14 @@ public sealed class KnownPod
 
     /// <summary>The same pod after a write that changed only its status (the agent's own report): the facts stand,
     /// and the pod is not decoded again until it is needed.</summary>
-    public KnownPod WithStatusWritten(string json) => new(this, json);
+    public KnownPod WithStatusWritten(string json, long resourceVersion = 0) => new(this, json, resourceVersion);
 
-    KnownPod(KnownPod before, string json)
+    KnownPod(KnownPod before, string json, long resourceVersion)
     {
         Key = before.Key; Json = json; Trace = before.Trace;
         Uid = before.Uid; NodeName = before.NodeName; HasProbes = before.HasProbes; ClockFree = before.ClockFree; HasConfigVolumes = before.HasConfigVolumes;
-        ResourceVersion = System.Text.Json.JsonSerializer.Deserialize<RvOnly>(json)?.Metadata?.ResourceVersion is { } rv && long.TryParse(rv, out var v) ? v : 0;
+        ResourceVersion = resourceVersion > 0 ? resourceVersion
+            : System.Text.Json.JsonSerializer.Deserialize<RvOnly>(json)?.Metadata?.ResourceVersion is { } rv && long.TryParse(rv, out var v) ? v : 0;
     }
 
     sealed record RvOnly([property: System.Text.Json.Serialization.JsonPropertyName("metadata")] RvOnly.Meta? Metadata)

@@ -581,7 +581,7 @@ public sealed class NodeAgent : IAsyncDisposable
         {
             _reported[uid] = hash;
             // The pod as it now stands, so the next pass does not compare with the old status (unless a newer copy came meanwhile).
-            var written = known.WithStatusWritten(reported.Json!);
+            var written = known.WithStatusWritten(reported.Json!, reported.ResourceVersion);
             // A report from a sync that did nothing else is settled (the same input gives the same nothing): the next
             // pass need not decode it again. After starting or stopping something, only when the containers as they
             // now are leave nothing to do (a container that exited at once needs its restart); the pass that used to

@@ -261,11 +261,40 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
 
     protected async Task<ApiResult> Commit(T o, string type, WriteOptions options, int code)
     {
-
         var index = Index;
         var rv = await index.Allocate();
         o.Metadata.ResourceVersion = rv.ToString();
-        var json = Objects.ToJson(o);
+        return await Persist(Current, o, Objects.ToJson(o), rv, type, options, code, decoded: true);
+    }
+
+    /// <summary>
+    /// Writes a new status into the current object's JSON (<paramref name="current"/>, read by the caller from
+    /// <see cref="CurrentJson"/>) without decoding the object.
+    /// <paramref name="old"/> and <paramref name="now"/> stand for the object before and after in the hooks (after-commit,
+    /// owner, index fields): the kind supplies them with at least what its hooks read; they never become
+    /// <see cref="Current"/>, which is decoded from the new JSON when next needed.
+    /// </summary>
+    protected async Task<ApiResult> CommitStatusJson(T old, T now, JsonSplice current, string statusJson)
+    {
+        var index = Index;
+        var rv = await index.Allocate();
+        now.Metadata.ResourceVersion = rv.ToString();
+        string json;
+        try { json = current.With(statusJson, now.Metadata.ResourceVersion); }
+        catch (System.Text.Json.JsonException e)
+        {
+            await index.Abandon(rv);
+            return ApiResult.BadRequest($"the status of {Kind.Resource} \"{Key.Name}\" is not valid JSON: {e.Message}");
+        }
+        return await Persist(old, now, json, rv, WatchTypes.Modified, WriteOptions.Default, 200, decoded: false);
+    }
+
+    /// <summary>Persists <paramref name="json"/> (the object <paramref name="o"/> at version <paramref name="rv"/>),
+    /// publishes it to the index and runs the hooks. <paramref name="decoded"/>: <paramref name="o"/> is the whole object
+    /// and becomes <see cref="Current"/>; otherwise Current is decoded from the JSON when next needed.</summary>
+    async Task<ApiResult> Persist(T? old, T o, string json, long rv, string type, WriteOptions options, int code, bool decoded)
+    {
+        var index = Index;
         if (json.Length > MaxObjectBytes)
         {
             await index.Abandon(rv);
@@ -282,8 +311,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
             await index.Abandon(rv);
             return ApiResult.Unavailable($"storage is unavailable, retry: {failed.Message}");
         }
-        var old = Current;
-        Current = o;
+        Current = decoded ? o : null;
         CurrentJson = json;
         _reconcileParent = _lastWriteTrace = Telemetry.Telemetry.ContinuedParent();
         await index.Publish(ToChange(type, o, json, rv));
@@ -294,7 +322,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
             if (ReconcileAfterWrite(old, o)) ScheduleReconcile();
         }
         if (OwnerCares(old, o)) await NotifyOwner(o);
-        return ApiResult.Success(json, code);
+        return ApiResult.Success(json, code) with { ResourceVersion = rv };
     }
 
     /// <summary>
@@ -465,6 +493,15 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
 
     /// <summary>Runs the controller soon (after delay, if given); coalesces bursts of triggers into one run.</summary>
     protected void ScheduleReconcile(TimeSpan? delay = null) => ScheduleReconcile(delay, paced: false);
+
+    /// <summary>Drops a run that is scheduled and not yet started, for a kind that has just learned it would do nothing.</summary>
+    protected void DropPendingReconcile()
+    {
+        if (_reconcileTimer == null) return;
+        _reconcileTimer.Dispose();
+        _reconcileTimer = null;
+        if (_queued) { _queued = false; Telemetry.Telemetry.ReconcileDequeued(); }
+    }
 
     void ScheduleReconcile(TimeSpan? delay, bool paced)
     {

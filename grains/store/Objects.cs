@@ -27,6 +27,12 @@ public static class Objects
     public static bool SameJson(object? a, object? b)
     {
         if (a == null || b == null) return a == null && b == null;
+        // The same instance (a status report's copy shares its labels and owners with the pod it copies) and string
+        // maps (labels, annotations) need no serializing: five such comparisons per status report cost 1.2% of a silo
+        // restarting every container.
+        if (ReferenceEquals(a, b)) return true;
+        if (a is IDictionary<string, string> da && b is IDictionary<string, string> db)
+            return da.Count == db.Count && da.All(kv => db.TryGetValue(kv.Key, out var v) && v == kv.Value);
         var sa = KubernetesJson.Serialize(a);
         var sb = KubernetesJson.Serialize(b);
         // Equal text is equal JSON (the usual answer, when nothing changed); only different text needs the

@@ -109,12 +109,14 @@ public sealed class SqliteGrainStorage : IGrainStorage
             else if (TryParseEtag(expected, out var previous))
             {
                 var etag = _database.NextEtag(previous);
+                // kind and ns follow from the key, so the insert set them for good: an update naming them would rewrite
+                // their index entry on every write.
                 var update = _database.Prepared(
                     $"""
-                    UPDATE {Table} SET etag = $etag, data = $data, kind = $kind, ns = $ns, raw = $raw
+                    UPDATE {Table} SET etag = $etag, data = $data, raw = $raw
                     WHERE grain_type = $type AND grain_key = $key AND state_name = $name AND etag = $expected
                     """,
-                    ("$type", type), ("$key", key), ("$name", stateName), ("$etag", etag), ("$data", data), ("$kind", kind), ("$ns", ns), ("$raw", raw ? 1 : 0), ("$expected", previous));
+                    ("$type", type), ("$key", key), ("$name", stateName), ("$etag", etag), ("$data", data), ("$raw", raw ? 1 : 0), ("$expected", previous));
                 if (update.ExecuteNonQuery() == 1) return etag;
             }
 

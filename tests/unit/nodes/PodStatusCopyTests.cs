@@ -51,4 +51,32 @@ public class PodStatusCopyTests
         Assert.Equal("n1", copy.Spec.NodeName);
         Assert.Equal("True", copy.Status.Conditions[0].Status);
     }
+
+    [Fact]
+    public void APodReadWithoutItsSpecHasWhatAStatusReportsHooksRead()
+    {
+        var pod = TestObjects.Pod("p", "n1", ownerUid: "uid-owner");
+        pod.Metadata.Labels = new Dictionary<string, string> { ["app"] = "web" };
+        pod.Metadata.Annotations = new Dictionary<string, string> { [PodGrain.HostPortsAnnotation] = "c/80=30080" };
+        pod.Metadata.DeletionTimestamp = new DateTime(2026, 12, 7, 18, 0, 0, DateTimeKind.Utc);
+        pod.Status.PodIP = "10.0.0.9";
+        pod.Status.HostIP = "127.0.0.1";
+        pod.Status.ContainerStatuses = [new V1ContainerStatus { Name = "c", Image = "nginx", ImageID = "", Ready = true, RestartCount = 3 }];
+
+        var read = PodWithoutSpec.Read(Objects.ToJson(pod))!;
+
+        Assert.Equal(Objects.ToJson(pod.Metadata), Objects.ToJson(read.Metadata));
+        Assert.Equal("n1", read.Spec.NodeName);
+        Assert.Null(read.Spec.Containers);
+        // What the hooks compare of a status (PodGrain.SameCounts, ServesChanged, HasAddress; the index's phase).
+        Assert.Equal(("Running", "10.0.0.9", "127.0.0.1"), (read.Status.Phase, read.Status.PodIP, read.Status.HostIP));
+        var ready = Assert.Single(read.Status.Conditions);
+        Assert.Equal(("Ready", "True", pod.Status.Conditions[0].LastTransitionTime), (ready.Type, ready.Status, ready.LastTransitionTime));
+        Assert.Equal(3, Assert.Single(read.Status.ContainerStatuses).RestartCount);
+        Assert.True(PodGrain.SameCounts(pod, read));
+        Assert.Equal(Objects.ToJson(PodWithoutSpec.ReadStatus(Objects.ToJson(pod.Status))), Objects.ToJson(read.Status));
+        Assert.Null(PodWithoutSpec.ReadStatus("""{"phase":7}"""));
+        Assert.Null(PodWithoutSpec.Read("""{"kind":"Pod"}"""));
+        Assert.Null(PodWithoutSpec.Read("not json"));
+    }
 }
