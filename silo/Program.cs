@@ -14,6 +14,9 @@ using OpenTelemetry.Trace;
 // A silo: one machine's member of the cluster. It hosts grains, this machine's node agent, and the HTTP port
 // (health, version, the Kubernetes API for kubectl and the official clients, and the Orleans dashboard).
 // Flags (options without a value) become "--flag=true" for the configuration's command-line provider.
+// Kubernetes timestamps through the fast converter: installed when Cluster.GrainInterfaces loads, which this makes sure
+// of before anything serializes (the library's options cannot change once used).
+if (Cluster.Interfaces.Api.FastDateTimeConverter.Installed == null) Console.Error.WriteLine("cluster-silo: timestamps use the library's slower converter");
 args = args.Select((a, i) => SiloSettings.Flags.Contains(a) && (i + 1 >= args.Length || args[i + 1] is not ("true" or "false")) ? a + "=true" : a).ToArray();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables("CLUSTER_");
