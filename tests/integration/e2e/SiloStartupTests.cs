@@ -60,8 +60,15 @@ public sealed class SiloStartupTests
         Assert.Contains("dashboard http://127.0.0.1:" + silo.ApiPort + "/dashboard", silo.Log);
         // Orleans' metrics reach the dashboard (through DashboardMetrics, which replaces its consumer): the silo's
         // counters name the activations it has.
-        var counters = await http.GetStringAsync($"http://127.0.0.1:{silo.ApiPort}/dashboard/DashboardCounters");
-        var address = System.Text.Json.JsonDocument.Parse(counters).RootElement.GetProperty("hosts")[0].GetProperty("siloAddress").GetString();
+        // The dashboard lists the silo once its first collection of counters has run (a moment after start).
+        string? address = null;
+        for (var i = 0; i < 100 && address == null; i++)
+        {
+            var hosts = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{silo.ApiPort}/dashboard/DashboardCounters")).RootElement.GetProperty("hosts");
+            if (hosts.GetArrayLength() > 0) address = hosts[0].GetProperty("siloAddress").GetString();
+            else await Task.Delay(100);
+        }
+        Assert.True(address != null, "the dashboard listed no silo within 10 s");
         var activations = 0.0;
         for (var i = 0; i < 100 && activations == 0; i++, await Task.Delay(100))
             foreach (var c in System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{silo.ApiPort}/dashboard/SiloCounters/{address}")).RootElement.EnumerateArray())
