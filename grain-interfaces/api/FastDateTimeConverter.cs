@@ -72,7 +72,7 @@ public sealed class FastDateTimeConverter(JsonConverter<DateTime> fallback) : Js
         foreach (var b in s)
         {
             if (b is < (byte)'0' or > (byte)'9') return false;
-            if (value < 100_000_000) value = value * 10 + (b - '0');
+            value = value * 10 + (b - '0'); // at most nine digits: no overflow
         }
         return true;
     }

@@ -264,7 +264,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
         var index = Index;
         var rv = await index.Allocate();
         o.Metadata.ResourceVersion = rv.ToString();
-        return await Persist(Current, o, Objects.ToJson(o), rv, type, options, code, decoded: true);
+        return await Persist(index, Current, o, Objects.ToJson(o), rv, type, options, code, decoded: true);
     }
 
     /// <summary>
@@ -286,15 +286,14 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
             await index.Abandon(rv);
             return ApiResult.BadRequest($"the status of {Kind.Resource} \"{Key.Name}\" is not valid JSON: {e.Message}");
         }
-        return await Persist(old, now, json, rv, WatchTypes.Modified, WriteOptions.Default, 200, decoded: false);
+        return await Persist(index, old, now, json, rv, WatchTypes.Modified, WriteOptions.Default, 200, decoded: false);
     }
 
     /// <summary>Persists <paramref name="json"/> (the object <paramref name="o"/> at version <paramref name="rv"/>),
     /// publishes it to the index and runs the hooks. <paramref name="decoded"/>: <paramref name="o"/> is the whole object
     /// and becomes <see cref="Current"/>; otherwise Current is decoded from the JSON when next needed.</summary>
-    async Task<ApiResult> Persist(T? old, T o, string json, long rv, string type, WriteOptions options, int code, bool decoded)
+    async Task<ApiResult> Persist(IIndexGrain index, T? old, T o, string json, long rv, string type, WriteOptions options, int code, bool decoded)
     {
-        var index = Index;
         if (json.Length > MaxObjectBytes)
         {
             await index.Abandon(rv);
@@ -497,8 +496,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
     /// <summary>Drops a run that is scheduled and not yet started, for a kind that has just learned it would do nothing.</summary>
     protected void DropPendingReconcile()
     {
-        if (_reconcileTimer == null) return;
-        _reconcileTimer.Dispose();
+        _reconcileTimer?.Dispose();
         _reconcileTimer = null;
         if (_queued) { _queued = false; Telemetry.Telemetry.ReconcileDequeued(); }
     }
@@ -520,9 +518,7 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
 
     async Task RunReconcile(CancellationToken ct)
     {
-        _reconcileTimer?.Dispose();
-        _reconcileTimer = null;
-        if (_queued) { _queued = false; Telemetry.Telemetry.ReconcileDequeued(); }
+        DropPendingReconcile(); // this run is the pending one
         if (CurrentJson == null) return;
         _reconcileRunning = true;
         TimeSpan? requeue = null;
