@@ -93,10 +93,10 @@ if (otlp)
 
 builder.UseOrleans(silo =>
 {
-    OrleansSetup.Configure(silo, settings, tls);
+    OrleansSetup.Configure(silo, settings, tls, tracing: otlp);
     silo.AddIncomingGrainCallFilter<Cluster.Grains.Security.AuthorizationFilter>();
     if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CallCounts.Variable))) silo.AddIncomingGrainCallFilter<CallCounts>();
-    silo.AddOutgoingGrainCallFilter<Cluster.Grains.Security.InternalCalls>();
+    silo.Services.AddSingleton<Cluster.Interfaces.Calls.IOutgoingCallMark, Cluster.Grains.Security.InternalCalls>();
     silo.AddDashboard();
     Cluster.Silo.Http.DashboardMetrics.Replace(silo.Services);
 });

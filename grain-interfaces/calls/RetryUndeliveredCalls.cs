@@ -12,7 +12,7 @@ namespace Cluster.Interfaces.Calls;
 /// holding their grain's directory entry, is found gone mid-call (<see cref="SiloUnavailableException"/>): whether
 /// or not they ran, running them again changes nothing.
 /// </summary>
-public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger) : IOutgoingGrainCallFilter
+public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger, IOutgoingCallMark? mark = null) : IOutgoingGrainCallFilter
 {
     /// <summary>Calls slower than this are logged (which call, to which grain): a stall shows where it is.</summary>
     public static TimeSpan SlowCall { get; set; } = TimeSpan.FromSeconds(2);
@@ -25,31 +25,59 @@ public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger)
     // writes 3% of the silo's busy time at 1,000 pods/s, and made the silo slower still. One line a second, counting the rest.
     readonly LogSampler _slow = new(TimeSpan.FromSeconds(1));
 
-    public async Task Invoke(IOutgoingGrainCallContext context)
+    public Task Invoke(IOutgoingGrainCallContext context)
     {
+        mark?.Mark(context);
         // Only our own grains: Orleans' system targets (membership probes among them) keep their own semantics.
         if (context.InterfaceMethod?.DeclaringType?.Namespace?.StartsWith("Cluster.", StringComparison.Ordinal) != true)
+            return context.Invoke();
+        var start = Environment.TickCount64;
+        var call = context.Invoke();
+        return call.IsCompletedSuccessfully ? call : Watch(call, context, start, TaskScheduler.Current);
+    }
+
+    /// <summary>
+    /// Awaits a call without returning to the grain's scheduler for it: the caller's own await does that, and a second
+    /// return costs a task and a continuation on every call of a loaded silo. A refused call's retries run on the
+    /// caller's scheduler again, as grain calls must.
+    /// </summary>
+    async Task Watch(Task call, IOutgoingGrainCallContext context, long start, TaskScheduler scheduler)
+    {
+        try
         {
-            await context.Invoke();
+            await call.ConfigureAwait(false);
+            Slow(context, start);
             return;
         }
-        var start = DateTime.UtcNow;
-        var deadline = start + Window;
+        catch (OrleansMessageRejectionException e) when (MayRetry(e, context.InterfaceMethod) && Environment.TickCount64 - start + Pause.TotalMilliseconds < Window.TotalMilliseconds)
+        {
+        }
+        await Task.Factory.StartNew(() => Retry(context, start), CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap().ConfigureAwait(false);
+    }
+
+    async Task Retry(IOutgoingGrainCallContext context, long start)
+    {
         while (true)
         {
+            await Task.Delay(Pause);
             try
             {
                 await context.Invoke();
-                if (DateTime.UtcNow - start > SlowCall && !IsLongPoll(context) && logger.IsEnabled(LogLevel.Information) && _slow.Admit(Environment.TickCount64, out var more))
-                    logger.LogInformation("slow call: {Method} on {Grain} took {Ms:0} ms ({More} more slow calls since the last line)",
-                        context.InterfaceMethod?.Name, context.TargetId, (DateTime.UtcNow - start).TotalMilliseconds, more);
+                Slow(context, start);
                 return;
             }
-            catch (OrleansMessageRejectionException e) when (MayRetry(e, context.InterfaceMethod) && DateTime.UtcNow + Pause < deadline)
+            catch (OrleansMessageRejectionException e) when (MayRetry(e, context.InterfaceMethod) && Environment.TickCount64 - start + Pause.TotalMilliseconds < Window.TotalMilliseconds)
             {
-                await Task.Delay(Pause);
             }
         }
+    }
+
+    void Slow(IOutgoingGrainCallContext context, long start)
+    {
+        var took = Environment.TickCount64 - start;
+        if (took > SlowCall.TotalMilliseconds && !IsLongPoll(context) && logger.IsEnabled(LogLevel.Information) && _slow.Admit(Environment.TickCount64, out var more))
+            logger.LogInformation("slow call: {Method} on {Grain} took {Ms:0} ms ({More} more slow calls since the last line)",
+                context.InterfaceMethod?.Name, context.TargetId, took, more);
     }
 
     static bool IsLongPoll(IOutgoingGrainCallContext c) => c.InterfaceMethod?.Name is { } m && (m.StartsWith("Watch", StringComparison.Ordinal) || m.StartsWith("Wait", StringComparison.Ordinal));

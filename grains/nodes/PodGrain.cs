@@ -139,10 +139,11 @@ public sealed class PodGrain(
         _statusOnly = true;
         try
         {
-            // The usual report (same host ports, a pod not held decoded): its status is written into the pod's JSON, and
-            // the hooks see the pod without its spec (decoding and encoding each whole pod was 5% of a silo restarting
-            // every container, more with the garbage).
-            if (HeldDecoded == null && PodWithoutSpec.Read(CurrentJson!) is { } old && PortsUnchanged(old, hostPorts))
+            // The usual report (same host ports): its status is written into the pod's JSON rather than the whole pod
+            // encoded again (decoding and encoding each whole pod was 5% of a silo restarting every container, more with
+            // the garbage). The hooks see the pod as held decoded (just bound: the first report) or, when not held, the
+            // pod without its spec.
+            if ((HeldDecoded ?? PodWithoutSpec.Read(CurrentJson!)) is { } old && PortsUnchanged(old, hostPorts))
             {
                 var current = JsonSplice.Of(CurrentJson!, "status");
                 if (current.ValueIs(statusJson)) return ApiResult.Success(CurrentJson!);

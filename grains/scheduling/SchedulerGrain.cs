@@ -274,11 +274,20 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             }
             if (queued.Since != 0) Telemetry.Telemetry.SchedulingLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(queued.Since).TotalMilliseconds);
             if (options.Value.RecordScheduledEvents)
-                await EventRecorder.Record(GrainFactory, Objects.FromJson<V1Pod>(r.Json!), Kinds.Pod, EventRecorder.Normal, "Scheduled",
+                await EventRecorder.Record(GrainFactory, Bound(pod, r), Kinds.Pod, EventRecorder.Normal, "Scheduled",
                     $"Successfully assigned {pod.Key.Namespace}/{pod.Key.Name} to {node}", Component);
         }
         catch (Exception e) { logger.LogWarning(e, "binding {Pod} to {Node} failed", pod.Key, node); }
         finally { _binding.Remove(pod.Key); }
+    }
+
+    /// <summary>What the Scheduled Event names of the bound pod: the pod as scheduled, at the bind's resourceVersion.
+    /// (Decoding the whole bound pod from the bind's answer for it was 3% of what the scheduling benchmark allocated.)</summary>
+    static V1Pod Bound(PodInfo pod, ApiResult bind)
+    {
+        if (bind.ResourceVersion == 0) return Objects.FromJson<V1Pod>(bind.Json!);
+        var m = pod.Pod.Metadata;
+        return new V1Pod { Metadata = new V1ObjectMeta { Name = m.Name, NamespaceProperty = m.NamespaceProperty ?? pod.Key.Namespace, Uid = m.Uid, ResourceVersion = bind.ResourceVersion.ToString() } };
     }
 
     async Task PlaceAsIs(ObjectKey key)

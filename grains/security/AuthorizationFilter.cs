@@ -14,19 +14,22 @@ namespace Cluster.Grains.Security;
 /// </summary>
 public sealed class AuthorizationFilter(TokenAuthenticator authn, Authorizer authz, SecurityOptions options, ILogger<AuthorizationFilter> logger) : IIncomingGrainCallFilter
 {
-    public async Task Invoke(IIncomingGrainCallContext ctx)
+    // Not async where it only passes a call on: an async filter is one more state machine and continuation on every call.
+    public Task Invoke(IIncomingGrainCallContext ctx)
     {
         // Only the cluster's own grains serve requests; Orleans' system calls (a client's handshake, the manifest) pass.
         if (ctx.Grain is not (IObjectGrain or IIndexGrain) && ctx.Grain?.GetType().Namespace?.StartsWith("Cluster.", StringComparison.Ordinal) != true)
-        {
-            await ctx.Invoke();
-            return;
-        }
+            return ctx.Invoke();
         var token = RequestContext.Get(RequestIdentity.TokenKey) as string;
         // A call is the cluster's own when a silo sent it (every silo marks what it sends with the cluster's internal
         // secret); anything else came in through the gateway, whatever its message says about its sender.
         var external = !options.IsInternal(RequestContext.Get(InternalCalls.Key) as string) && !FromOrleans(ctx);
-        if (token == null && !external) { await ctx.Invoke(); return; }
+        if (token == null && !external) return ctx.Invoke();
+        return Checked(ctx, token);
+    }
+
+    async Task Checked(IIncomingGrainCallContext ctx, string? token)
+    {
         var claimedVerb = RequestContext.Get(RequestIdentity.VerbKey) as string;
         // What this call does next is the cluster's own work, not the user's.
         RequestContext.Remove(RequestIdentity.TokenKey);
@@ -71,16 +74,16 @@ public sealed class AuthorizationFilter(TokenAuthenticator authn, Authorizer aut
 /// <summary>
 /// Marks every grain call a silo sends (from its grains and from its own services, the HTTP API among them) with the
 /// cluster's internal secret, which only silos know (derived from the token signing key; silo-to-silo traffic is
-/// TLS). Calls to clients are not marked, so the secret never leaves the silos.
+/// TLS). Calls to clients are not marked, so the secret never leaves the silos. Applied by the silo's outgoing call
+/// filter (<see cref="Cluster.Interfaces.Calls.RetryUndeliveredCalls"/>) to every call it sends.
 /// </summary>
-public sealed class InternalCalls(SecurityOptions options) : IOutgoingGrainCallFilter
+public sealed class InternalCalls(SecurityOptions options) : Cluster.Interfaces.Calls.IOutgoingCallMark
 {
     public const string Key = "cluster.internal";
 
-    public Task Invoke(IOutgoingGrainCallContext ctx)
+    public void Mark(IOutgoingGrainCallContext ctx)
     {
         if (options.InternalSecret != null && !GrainTypePrefix.IsClient(ctx.TargetId) && RequestContext.Get(Key) == null) RequestContext.Set(Key, options.InternalSecret);
-        return ctx.Invoke();
     }
 }
 

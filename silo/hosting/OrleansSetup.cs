@@ -10,7 +10,7 @@ namespace Cluster.Silo.Hosting;
 /// <summary>Orleans configuration shared by the silo and the test clusters: embedded (SQLite) or Redis-backed.</summary>
 public static class OrleansSetup
 {
-    public static void Configure(ISiloBuilder silo, SiloSettings s, Security.ApiTls? tls = null)
+    public static void Configure(ISiloBuilder silo, SiloSettings s, Security.ApiTls? tls = null, bool tracing = false)
     {
         // mTLS between silos and on the gateway: each side shows a certificate the cluster CA signed, so a client
         // without one cannot even connect (it still needs a token to be allowed anything).
@@ -63,7 +63,10 @@ public static class OrleansSetup
         }
         silo.Services.AddHostedService<Grains.Events.EventSink>();
         silo.Services.AddSingleton<IndexCache>();
-        silo.AddActivityPropagation();
+        // Trace context rides on grain calls only when spans are exported: each call filter is one more asynchronous
+        // step (a state machine and a continuation on the grain's scheduler) on both ends of every call, and without
+        // a listener the filters carry nothing.
+        if (tracing) silo.AddActivityPropagation();
         silo.AddOutgoingGrainCallFilter<Cluster.Interfaces.Calls.RetryUndeliveredCalls>();
         Cluster.Interfaces.Calls.InterfaceTypeCache.AddTo(silo.Services);
         silo.Services.AddPlacementDirector<Grains.Nodes.NodePlacementStrategy, Grains.Nodes.NodePlacementDirector>();

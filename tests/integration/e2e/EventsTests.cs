@@ -41,6 +41,16 @@ public abstract class EventsTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.NotNull(e.Metadata.CreationTimestamp);
         });
         Assert.Equal(12, started.Select(e => long.Parse(e.Metadata.ResourceVersion)).Distinct().Count());
+        // The scheduler's, one per pod: naming the pod (uid, namespace) at the resourceVersion its bind wrote.
+        var scheduled = await _client.ListAsync<Corev1Event>(fieldSelector: "reason=Scheduled");
+        Assert.Equal(pods.Keys.Order(), scheduled.Select(e => e.InvolvedObject.Name).Order());
+        Assert.All(scheduled, e =>
+        {
+            var pod = pods[e.InvolvedObject.Name];
+            Assert.Equal((pod.Metadata.Uid, "default", "Pod", "v1"), (e.InvolvedObject.Uid, e.InvolvedObject.NamespaceProperty, e.InvolvedObject.Kind, e.InvolvedObject.ApiVersion));
+            Assert.InRange(long.Parse(e.InvolvedObject.ResourceVersion), 1, long.Parse(pod.Metadata.ResourceVersion) - 1);
+            Assert.Equal($"Successfully assigned default/{pod.Metadata.Name} to {pod.Spec.NodeName}", e.Message);
+        });
         var one = started[0].InvolvedObject.Name;
         Assert.Single(await _client.ListAsync<Corev1Event>(fieldSelector: $"involvedObject.name={one},reason=Started"));
         // The ReplicaSet's SuccessfulCreate events (25 at most per object: the spam filter).

@@ -83,7 +83,28 @@ public class ValidatorTests
     [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\"} x", false)]
     [InlineData("[{\"apiVersion\":\"v1\"}]", false)]
     [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\"", false)]
+    // The same name twice at different levels, or in sibling objects, is sound.
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\",\"labels\":{\"name\":\"x\"},\"annotations\":{\"name\":\"y\"}}}", true)]
+    // An escaped name (here a second "a") is a doubt: the document path decides.
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"labels\":{\"a\":\"1\",\"\\u0061\":\"2\"}}}", false)]
+    // A duplicate after a nested object closed.
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"labels\":{\"a\":\"1\"},\"name\":\"p\",\"labels\":{}}}", false)]
     public void OneForwardReadVouchesOnlyForSoundBodies(string json, bool sound) => Assert.Equal(sound, Decoder.Sound(json, out _, out _));
+
+    [Fact]
+    public void ObjectsWithManyFieldsTakeTheDocumentPathAndStillDecode()
+    {
+        var pod = TestObjects.Pod("many");
+        pod.Metadata.Labels = Enumerable.Range(0, Decoder.FieldsCompared + 10).ToDictionary(i => $"l{i}", i => $"{i}");
+        var json = Cluster.Grains.Store.Objects.ToJson(pod);
+        Assert.False(Decoder.Sound(json, out _, out _));
+        var (obj, error) = Decoder.Decode(json, Kinds.Pod);
+        Assert.Null(error);
+        Assert.Equal(Decoder.FieldsCompared + 10, obj!.Metadata.Labels.Count);
+        // One field twice among many is still found, by the document path.
+        var twice = json.Replace("\"l1\":\"1\"", "\"l1\":\"1\",\"l2\":\"x\"");
+        Assert.Contains("duplicate field", Decoder.Decode(twice, Kinds.Pod).Error!.Message);
+    }
 
     [Fact]
     public void SoundBodiesDecodeAsTheDocumentPathWould()
