@@ -27,7 +27,7 @@ public sealed class KnownPod
     public (long Version, ulong Containers)? Settled { get; set; }
 
     V1Pod? _pod;
-    public V1Pod Pod => _pod ??= Objects.FromJson<V1Pod>(Json);
+    public V1Pod Pod => _pod ??= Handoff<V1Pod>.Take(Json) ?? Objects.FromJson<V1Pod>(Json);
     /// <summary>Drops the decoded copy (it is decoded again from the JSON when next needed).</summary>
     public void Release() => _pod = null;
 

@@ -193,7 +193,7 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             }
             if (!r.Ok) return null;
             if (r.TraceParent != null) lock (writeTraces) writeTraces[kv.Key] = r.TraceParent;
-            var p = Objects.FromJson<V1Pod>(r.Json!);
+            var p = Handoff<V1Pod>.Take(r.Json!) ?? Objects.FromJson<V1Pod>(r.Json!);
             if (p.Metadata.DeletionTimestamp != null) return null;
             if (!string.IsNullOrEmpty(p.Spec.NodeName)) { Place(kv.Key, PlacedPod.Of(p)); return null; }
             _placed.Remove(kv.Key); // announced again while unbound: an earlier bind did not land

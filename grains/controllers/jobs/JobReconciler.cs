@@ -111,9 +111,12 @@ public static class JobReconciler
             else
             {
                 var taken = new HashSet<string>(owned.Select(p => p.Metadata.Name));
+                // One copy of the template for all the pods of this pass: they are only encoded, each to its own JSON (a copy
+                // per pod was a pod's encode and decode more for each create).
+                var template = Objects.Clone(job.Spec.Template);
                 for (var i = active.Count; i < want; i++)
                 {
-                    create.Add(ControllerPods.New(job, Kinds.Job, Objects.Clone(job.Spec.Template), ControllerPods.UniqueName(job.Metadata.Name, taken, random)));
+                    create.Add(ControllerPods.New(job, Kinds.Job, template, ControllerPods.UniqueName(job.Metadata.Name, taken, random)));
                 }
             }
         }

@@ -29,9 +29,12 @@ public static class ReplicaSetReconciler
             if (active.Count < want)
             {
                 var taken = new HashSet<string>(owned.Select(p => p.Metadata.Name));
+                // One copy of the template for all the pods of this pass: they are only encoded, each to its own JSON (a copy
+                // per pod was a pod's encode and decode more for each create).
+                var template = Objects.Clone(rs.Spec.Template);
                 for (var i = active.Count; i < want && create.Count < BurstReplicas; i++)
                 {
-                    create.Add(ControllerPods.New(rs, Kinds.ReplicaSet, Objects.Clone(rs.Spec.Template), ControllerPods.UniqueName(rs.Metadata.Name, taken, random)));
+                    create.Add(ControllerPods.New(rs, Kinds.ReplicaSet, template, ControllerPods.UniqueName(rs.Metadata.Name, taken, random)));
                 }
             }
             else if (active.Count > want)
