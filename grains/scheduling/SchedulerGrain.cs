@@ -72,9 +72,10 @@ public sealed class SchedulerGrain(IOptions<SchedulerOptions> options, ILogger<S
             foreach (var ns in await GrainFactory.NamespaceNames())
                 foreach (var json in (await GrainFactory.Index("Pod", ns).List(new ListRequest(FieldSelector: "spec.nodeName="))).Items)
                 {
-                    var p = Objects.FromJson<V1Pod>(json);
-                    var key = new ObjectKey("Pod", ns, p.Metadata.Name);
-                    if (p.Metadata.DeletionTimestamp != null || _pending.ContainsKey(key) || _binding.Contains(key)) continue;
+                    // Read for its name and deletion only: while a load is scheduled, thousands are unbound and queued.
+                    var p = PlacedPod.Read(json);
+                    var key = new ObjectKey("Pod", ns, p.Name);
+                    if (p.Deleting || _pending.ContainsKey(key) || _binding.Contains(key)) continue;
                     _placed.Remove(key);
                     _pending[key] = ++_sequence;
                     _announced[key] = json;

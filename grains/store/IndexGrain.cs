@@ -35,7 +35,11 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     // (idle ones leave memory), the index holds every pod.
     bool _countsPhases;
     readonly List<LogEntry> _log = [];
-    readonly SortedDictionary<long, DateTime> _pending = new();
+    // Allocated versions not yet published or abandoned, and the same in allocation order (which is version order):
+    // abandoned ones stay queued until they reach the front. (A sorted map's first entry was a tree enumerator, with
+    // its stack, on every publish.)
+    readonly HashSet<long> _pending = [];
+    readonly Queue<(long Rv, DateTime At)> _pendingOrder = new();
     readonly Dictionary<long, (IndexChange Change, Entry? Old, Entry? New)> _held = new();
     List<TaskCompletionSource> _waiters = [];
     long _last, _released, _floor;
@@ -85,7 +89,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "at least one version");
         var first = Math.Max(_last + 1, NowMicros());
         var at = DateTime.UtcNow;
-        for (var i = 0; i < count; i++) _pending[first + i] = at;
+        for (var i = 0; i < count; i++) { _pending.Add(first + i); _pendingOrder.Enqueue((first + i, at)); }
         _last = first + count - 1;
         return Task.FromResult(first);
     }
@@ -114,7 +118,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         Entry? now = null;
         if (change.Type == WatchTypes.Deleted) Drop(change.Name);
         else now = Put(change);
-        if (_pending.ContainsKey(change.ResourceVersion)) _held[change.ResourceVersion] = (change, old, now);
+        if (_pending.Contains(change.ResourceVersion)) _held[change.ResourceVersion] = (change, old, now);
         else logger.LogWarning("late publish of {Kind} {Name} at {Rv}: listed, but not streamed to watchers", _kind.Kind, change.Name, change.ResourceVersion);
     }
 
@@ -130,12 +134,14 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     void Release()
     {
         var released = false;
-        while (_pending.Count > 0)
+        while (_pendingOrder.Count > 0)
         {
-            var (rv, at) = _pending.First();
-            if (_held.Remove(rv, out var held))
+            var (rv, at) = _pendingOrder.Peek();
+            if (!_pending.Contains(rv)) _pendingOrder.Dequeue(); // abandoned
+            else if (_held.Remove(rv, out var held))
             {
                 _pending.Remove(rv);
+                _pendingOrder.Dequeue();
                 Append(held.Change, held.Old, held.New);
                 released = true;
             }
@@ -143,6 +149,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
             {
                 logger.LogWarning("resourceVersion {Rv} of {Kind}/{Ns} was never published; skipping it", rv, _kind.Kind, _ns);
                 _pending.Remove(rv);
+                _pendingOrder.Dequeue();
             }
             else break;
         }

@@ -110,13 +110,13 @@ public class RetryUndeliveredCallsTests
     {
         var refused = Rejection("Unable to connect to endpoint S127.0.0.1:11111:0");
         var window = RetryUndeliveredCalls.Window;
-        RetryUndeliveredCalls.Window = TimeSpan.FromMilliseconds(400);
+        RetryUndeliveredCalls.Window = TimeSpan.FromMilliseconds(1000);
         try
         {
             var (context, call) = Scripted(Method<IIndexGrain>(nameof(IIndexGrain.List)), Enumerable.Repeat<Func<Task>>(async () => { await Later(); throw refused; }, 20).ToArray());
             var filter = new RetryUndeliveredCalls(Microsoft.Extensions.Logging.Abstractions.NullLogger<RetryUndeliveredCalls>.Instance);
             await Assert.ThrowsAsync<OrleansMessageRejectionException>(() => filter.Invoke(context));
-            Assert.InRange(call.InvokedOn.Count, 2, 4); // 150 ms apart within 400 ms
+            Assert.InRange(call.InvokedOn.Count, 2, 8); // 150 ms apart within 1 s (fewer on a busy machine)
         }
         finally { RetryUndeliveredCalls.Window = window; }
     }
