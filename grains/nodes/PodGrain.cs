@@ -105,13 +105,15 @@ public sealed class PodGrain(
             return ApiResult.Conflict(Kind, Key.Name, $"pod {Key.Name} is already assigned to node \"{Current.Spec.NodeName}\"");
         if (Current.Metadata.DeletionTimestamp != null)
             return ApiResult.Conflict(Kind, Key.Name, "pod is being deleted");
-        return await Mutate(p =>
-        {
-            p.Spec.NodeName = nodeName;
-            p.Status ??= new V1PodStatus { Phase = "Pending" };
-            SetCondition(p.Status, "PodScheduled", "True", null, null);
-            return true;
-        }, copy: BindCopy);
+        var old = Current;
+        var bound = BindCopy(old);
+        bound.Spec.NodeName = nodeName;
+        bound.Status ??= new V1PodStatus { Phase = "Pending" };
+        SetCondition(bound.Status, "PodScheduled", "True", null, null);
+        // The bound pod's JSON is the stored one with nodeName, the status and the version written in: the same text as
+        // encoding the bound pod whole (JsonSpliceTests), which was a third of each pod's encoding on its way to running.
+        var (json, status, node) = (CurrentJson!, Objects.ToJson(bound.Status), Objects.ToJson(nodeName));
+        return await CommitEdited(old, bound, rv => JsonSplice.Of(json, "status").With(status, rv, "spec", "nodeName", node), decoded: true);
     }
 
     public async Task MarkUnschedulable(string message)

@@ -61,24 +61,50 @@ public sealed class JsonSplice
     public string With(string rawValue, string resourceVersion)
     {
         Check(rawValue);
-        var found = _found;
+        return Apply(_json, [VersionEdit(resourceVersion), ValueEdit(rawValue)]);
+    }
+
+    /// <summary>As <see cref="With(string, string)"/>, and <paramref name="field"/> of the top-level object
+    /// <paramref name="nested"/> set as <see cref="SetField"/> sets it: all three edits in one copy of the text.</summary>
+    public string With(string rawValue, string resourceVersion, string nested, string field, string fieldValue)
+    {
+        Check(rawValue);
+        return Apply(_json, [VersionEdit(resourceVersion), ValueEdit(rawValue), FieldEdit(_json, nested, field, fieldValue)]);
+    }
+
+    (int Start, int End, string Text) VersionEdit(string resourceVersion)
+    {
         var rv = JsonSerializer.Serialize(resourceVersion);
-        // The two edits, each replacing [Start, End) of the text (an insertion when they are equal), in text order.
-        var version = found.Version is { } v ? (v.Start, v.End, rv)
-            : (found.MetadataOpen, found.MetadataOpen, "\"resourceVersion\":" + rv + (found.MetadataEmpty ? "" : ","));
-        var value = found.Value is { } p ? (p.Start, p.End, rawValue)
-            : (found.Close, found.Close, (found.Empty ? "" : ",") + JsonSerializer.Serialize(_property) + ":" + rawValue);
-        var (a, b) = version.Item1 <= value.Item1 ? (version, value) : (value, version);
-        var length = _json.Length - (a.Item2 - a.Item1) - (b.Item2 - b.Item1) + a.Item3.Length + b.Item3.Length;
-        return string.Create(length, (_json, a, b), static (to, s) =>
+        return _found.Version is { } v ? (v.Start, v.End, rv)
+            : (_found.MetadataOpen, _found.MetadataOpen, "\"resourceVersion\":" + rv + (_found.MetadataEmpty ? "" : ","));
+    }
+
+    (int Start, int End, string Text) ValueEdit(string rawValue) => _found.Value is { } p ? (p.Start, p.End, rawValue)
+        : (_found.Close, _found.Close, (_found.Empty ? "" : ",") + JsonSerializer.Serialize(_property) + ":" + rawValue);
+
+    /// <summary>The text with each edit's range [Start, End) (in chars; equal: an insertion) replaced by its text, in one copy.</summary>
+    static string Apply(string json, (int Start, int End, string Text)[] edits)
+    {
+        Array.Sort(edits, (a, b) => a.Start.CompareTo(b.Start));
+        var length = json.Length;
+        for (var i = 0; i < edits.Length; i++)
         {
-            var (json, a, b) = s;
-            json.AsSpan(0, a.Item1).CopyTo(to);
-            var w = a.Item1;
-            a.Item3.CopyTo(to[w..]); w += a.Item3.Length;
-            json.AsSpan(a.Item2, b.Item1 - a.Item2).CopyTo(to[w..]); w += b.Item1 - a.Item2;
-            b.Item3.CopyTo(to[w..]); w += b.Item3.Length;
-            json.AsSpan(b.Item2).CopyTo(to[w..]);
+            if (i > 0 && edits[i].Start < edits[i - 1].End) throw new ArgumentException("the edits overlap");
+            length += edits[i].Text.Length - (edits[i].End - edits[i].Start);
+        }
+        return string.Create(length, (json, edits), static (to, s) =>
+        {
+            var (json, edits) = s;
+            int read = 0, written = 0;
+            foreach (var (start, end, text) in edits)
+            {
+                json.AsSpan(read, start - read).CopyTo(to[written..]);
+                written += start - read;
+                text.CopyTo(to[written..]);
+                written += text.Length;
+                read = end;
+            }
+            json.AsSpan(read).CopyTo(to[written..]);
         });
     }
 
@@ -97,6 +123,59 @@ public sealed class JsonSplice
     }
 
     readonly record struct Found((int Start, int End)? Value, (int Start, int End)? Version, int MetadataOpen, bool MetadataEmpty, int Close, bool Empty);
+
+    /// <summary>
+    /// The JSON with <paramref name="field"/> of the top-level object <paramref name="property"/> set to
+    /// <paramref name="rawValue"/> (one JSON value, as text). A missing field is inserted where the model's encoding puts
+    /// it: before the first field whose name sorts after it (the Kubernetes models write their fields in the ordinal
+    /// order of their names), so the text stays what encoding the changed object would give.
+    /// </summary>
+    /// <exception cref="JsonException">The JSON is not an object whose <paramref name="property"/> is an object.</exception>
+    public static string SetField(string json, string property, string field, string rawValue) => Apply(json, [FieldEdit(json, property, field, rawValue)]);
+
+    static (int Start, int End, string Text) FieldEdit(string json, string property, string field, string rawValue)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+        int start, end; // the range replaced (equal: an insertion), in bytes
+        string text;
+        try
+        {
+            var bytes = buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer));
+            var fieldName = Encoding.UTF8.GetBytes(field);
+            var r = new Utf8JsonReader(bytes);
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new JsonException("the object's JSON is not an object");
+            (start, end, text) = (-1, -1, "");
+            while (start < 0 && r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                var isProperty = r.ValueTextEquals(property);
+                r.Read();
+                if (!isProperty) { r.Skip(); continue; }
+                if (r.TokenType != JsonTokenType.StartObject) throw new JsonException($"{property} is not an object");
+                var empty = true;
+                while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                {
+                    empty = false;
+                    var nameStart = (int)r.TokenStartIndex;
+                    var order = r.ValueIsEscaped ? Encoding.UTF8.GetBytes(r.GetString()!).AsSpan().SequenceCompareTo(fieldName) : r.ValueSpan.SequenceCompareTo(fieldName);
+                    r.Read();
+                    var valueStart = (int)r.TokenStartIndex;
+                    r.Skip();
+                    if (order == 0) { (start, end, text) = (valueStart, (int)r.BytesConsumed, rawValue); break; }
+                    if (order > 0) { (start, end, text) = (nameStart, nameStart, $"{JsonSerializer.Serialize(field)}:{rawValue},"); break; }
+                }
+                if (start < 0)
+                {
+                    if (r.TokenType != JsonTokenType.EndObject) throw new JsonException($"{property} ends early");
+                    var close = (int)r.TokenStartIndex;
+                    (start, end, text) = (close, close, $"{(empty ? "" : ",")}{JsonSerializer.Serialize(field)}:{rawValue}");
+                }
+            }
+            if (start < 0) throw new JsonException($"the object has no {property}");
+            if (bytes.Length != json.Length) (start, end) = (Encoding.UTF8.GetCharCount(bytes[..start]), Encoding.UTF8.GetCharCount(bytes[..end]));
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        return (start, end, text);
+    }
 
     /// <summary>Where the property's value, metadata.resourceVersion's value, metadata's opening brace and the object's
     /// closing brace are (byte offsets).</summary>

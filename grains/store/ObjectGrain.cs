@@ -274,19 +274,28 @@ public abstract class ObjectGrain<T> : Grain, IObjectGrain, IRemindable, Securit
     /// owner, index fields): the kind supplies them with at least what its hooks read; they never become
     /// <see cref="Current"/>, which is decoded from the new JSON when next needed.
     /// </summary>
-    protected async Task<ApiResult> CommitStatusJson(T old, T now, JsonSplice current, string statusJson)
+    protected Task<ApiResult> CommitStatusJson(T old, T now, JsonSplice current, string statusJson) =>
+        CommitEdited(old, now, rv => current.With(statusJson, rv), decoded: false);
+
+    /// <summary>
+    /// Writes the current object's JSON as <paramref name="edit"/> changes it (given the new resourceVersion, which it
+    /// must set), rather than encoding <paramref name="now"/> whole. <paramref name="decoded"/>: <paramref name="now"/>
+    /// is the whole object the edited JSON encodes, and becomes <see cref="Current"/>; otherwise it stands for the object
+    /// in the hooks only (see <see cref="CommitStatusJson"/>).
+    /// </summary>
+    protected async Task<ApiResult> CommitEdited(T old, T now, Func<string, string> edit, bool decoded)
     {
         var index = Index;
         var rv = await index.Allocate();
         now.Metadata.ResourceVersion = rv.ToString();
         string json;
-        try { json = current.With(statusJson, now.Metadata.ResourceVersion); }
+        try { json = edit(now.Metadata.ResourceVersion); }
         catch (System.Text.Json.JsonException e)
         {
             await index.Abandon(rv);
-            return ApiResult.BadRequest($"the status of {Kind.Resource} \"{Key.Name}\" is not valid JSON: {e.Message}");
+            return ApiResult.BadRequest($"{Kind.Resource} \"{Key.Name}\" could not be written: {e.Message}");
         }
-        return await Persist(index, old, now, json, rv, WatchTypes.Modified, WriteOptions.Default, 200, decoded: false);
+        return await Persist(index, old, now, json, rv, WatchTypes.Modified, WriteOptions.Default, 200, decoded);
     }
 
     /// <summary>Persists <paramref name="json"/> (the object <paramref name="o"/> at version <paramref name="rv"/>),

@@ -113,10 +113,10 @@ public class RetryUndeliveredCallsTests
         RetryUndeliveredCalls.Window = TimeSpan.FromMilliseconds(1000);
         try
         {
-            var (context, call) = Scripted(Method<IIndexGrain>(nameof(IIndexGrain.List)), Enumerable.Repeat<Func<Task>>(async () => { await Later(); throw refused; }, 20).ToArray());
+            var (context, call) = Scripted(Method<IIndexGrain>(nameof(IIndexGrain.List)), Enumerable.Repeat<Func<Task>>(() => Task.FromException(refused), 20).ToArray());
             var filter = new RetryUndeliveredCalls(Microsoft.Extensions.Logging.Abstractions.NullLogger<RetryUndeliveredCalls>.Instance);
             await Assert.ThrowsAsync<OrleansMessageRejectionException>(() => filter.Invoke(context));
-            Assert.InRange(call.InvokedOn.Count, 2, 8); // 150 ms apart within 1 s (fewer on a busy machine)
+            Assert.InRange(call.InvokedOn.Count, 2, 7); // the first at once, then 150 ms apart (or more, on a busy machine) within 1 s
         }
         finally { RetryUndeliveredCalls.Window = window; }
     }

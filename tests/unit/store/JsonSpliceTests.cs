@@ -29,6 +29,36 @@ public class JsonSpliceTests
     }
 
     [Fact]
+    public void ABindWrittenIntoThePodsJsonIsTheBoundPodEncoded()
+    {
+        // A pending pod with fields on both sides of nodeName in its spec, and non-ASCII text before it.
+        var pod = TestObjects.Pod("web-1", ownerUid: "uid-rs");
+        pod.Metadata.ResourceVersion = "41";
+        pod.Metadata.Annotations = new Dictionary<string, string> { ["note"] = "caf\u00e9 \u4e2d" };
+        pod.Spec.Hostname = "h\u00e9";
+        pod.Spec.NodeSelector = new Dictionary<string, string> { ["disk"] = "ssd" };
+        pod.Spec.Tolerations = [new V1Toleration { Key = "k", OperatorProperty = "Exists" }];
+        pod.Spec.Priority = 5;
+        pod.Status = new V1PodStatus { Phase = "Pending", QosClass = "BestEffort" };
+        var json = Objects.ToJson(pod);
+
+        pod.Spec.NodeName = "node-7";
+        pod.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True", LastTransitionTime = new DateTime(2026, 12, 7, 22, 0, 0, DateTimeKind.Utc) }];
+        pod.Metadata.ResourceVersion = "42";
+        var bound = JsonSplice.Of(json, "status").With(Objects.ToJson(pod.Status), "42", "spec", "nodeName", Objects.ToJson(pod.Spec.NodeName));
+        Assert.Equal(Objects.ToJson(pod), bound);
+
+        // Set again: replaced in place. Last in its object, or the object's only field: added at the end.
+        Assert.Equal(Objects.ToJson(pod).Replace("node-7", "n2"), JsonSplice.SetField(bound, "spec", "nodeName", "\"n2\""));
+        Assert.Equal("""{"spec":{"a":1,"z":"y"}}""", JsonSplice.SetField("""{"spec":{"a":1}}""", "spec", "z", "\"y\""));
+        Assert.Equal("""{"spec":{"z":"y"},"b":2}""", JsonSplice.SetField("""{"spec":{},"b":2}""", "spec", "z", "\"y\""));
+        // Raw non-ASCII text before the place: positions are the string's, not its UTF-8 bytes'.
+        Assert.Equal("{\"a\":\"\u00e9\u4e2d\",\"spec\":{\"b\":\"\u00e9\",\"m\":1,\"z\":2}}", JsonSplice.SetField("{\"a\":\"\u00e9\u4e2d\",\"spec\":{\"b\":\"\u00e9\",\"z\":2}}", "spec", "m", "1"));
+        Assert.Throws<JsonException>(() => JsonSplice.SetField("""{"spec":[]}""", "spec", "z", "1"));
+        Assert.Throws<JsonException>(() => JsonSplice.SetField("""{"status":{}}""", "spec", "z", "1"));
+    }
+
+    [Fact]
     public void MissingPartsAreAdded()
     {
         Assert.Equal("""{"kind":"Pod","metadata":{"resourceVersion":"3"},"status":{"phase":"Pending"}}""",
