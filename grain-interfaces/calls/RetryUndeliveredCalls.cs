@@ -49,7 +49,7 @@ public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger,
             Slow(context, start);
             return;
         }
-        catch (OrleansMessageRejectionException e) when (MayRetry(e, context.InterfaceMethod) && Environment.TickCount64 - start + Pause.TotalMilliseconds < Window.TotalMilliseconds)
+        catch (OrleansMessageRejectionException e) when (RetryInTime(e, context, start))
         {
         }
         await Task.Factory.StartNew(() => Retry(context, start), CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap().ConfigureAwait(false);
@@ -66,11 +66,15 @@ public sealed class RetryUndeliveredCalls(ILogger<RetryUndeliveredCalls> logger,
                 Slow(context, start);
                 return;
             }
-            catch (OrleansMessageRejectionException e) when (MayRetry(e, context.InterfaceMethod) && Environment.TickCount64 - start + Pause.TotalMilliseconds < Window.TotalMilliseconds)
+            catch (OrleansMessageRejectionException e) when (RetryInTime(e, context, start))
             {
             }
         }
     }
+
+    /// <summary>Whether the failed call may be sent again, and another attempt after the pause still falls within the window.</summary>
+    static bool RetryInTime(OrleansMessageRejectionException e, IOutgoingGrainCallContext context, long start) =>
+        MayRetry(e, context.InterfaceMethod) && Environment.TickCount64 - start + Pause.TotalMilliseconds < Window.TotalMilliseconds;
 
     void Slow(IOutgoingGrainCallContext context, long start)
     {

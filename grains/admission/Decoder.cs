@@ -57,9 +57,8 @@ public static class Decoder
     // creates comes through here, and the strings and sets were 3% of what the scheduling benchmark allocated.
     public static bool Sound(string json, out string? apiVersion, out string? kind)
     {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
-        try { return Sound(buffer.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(json, buffer)), out apiVersion, out kind); }
-        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
+        using var utf8 = new Store.PooledUtf8(json);
+        return Sound(utf8.Bytes, out apiVersion, out kind);
     }
 
     /// <summary>The most fields of one object whose names are compared with each other; more is a doubt.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -23,21 +22,16 @@ public sealed class JsonSplice
     {
         // Read as UTF-8 from a pooled buffer; what is kept is positions in the string itself, so that the new text is
         // made in one copy of it (a status report for each of 150,000 pods made three).
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
-        try
+        using var utf8 = new PooledUtf8(json);
+        var bytes = utf8.Bytes;
+        var f = Find(bytes, property);
+        if (bytes.Length != json.Length) // not ASCII: byte offsets are not char offsets
         {
-            var bytes = buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer));
-            var f = Find(bytes, property);
-            if (bytes.Length != json.Length) // not ASCII: byte offsets are not char offsets
-            {
-                var b = buffer;
-                int C(int offset) => Encoding.UTF8.GetCharCount(b, 0, offset);
-                f = new Found(f.Value is { } v ? (C(v.Start), C(v.End)) : null, f.Version is { } r ? (C(r.Start), C(r.End)) : null,
-                    C(f.MetadataOpen), f.MetadataEmpty, C(f.Close), f.Empty);
-            }
-            return new JsonSplice(json, property, f);
+            var (v, r) = (f.Value, f.Version);
+            f = new Found(v is { } a ? (Chars(bytes, a.Start), Chars(bytes, a.End)) : null, r is { } b ? (Chars(bytes, b.Start), Chars(bytes, b.End)) : null,
+                Chars(bytes, f.MetadataOpen), f.MetadataEmpty, Chars(bytes, f.Close), f.Empty);
         }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        return new JsonSplice(json, property, f);
     }
 
     /// <summary>The raw text of a top-level property's value, or null when the object has none.</summary>
@@ -111,15 +105,11 @@ public sealed class JsonSplice
     /// <summary>One complete value and nothing after it (Skip throws on a truncated one, the second Read on trailing text).</summary>
     void Check(string rawValue)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(rawValue.Length));
-        try
-        {
-            var check = new Utf8JsonReader(buffer.AsSpan(0, Encoding.UTF8.GetBytes(rawValue, buffer)));
-            if (!check.Read()) throw new JsonException($"the new value of {_property} is empty");
-            check.Skip();
-            if (check.Read()) throw new JsonException($"the new value of {_property} is more than one JSON value");
-        }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        using var utf8 = new PooledUtf8(rawValue);
+        var check = new Utf8JsonReader(utf8.Bytes);
+        if (!check.Read()) throw new JsonException($"the new value of {_property} is empty");
+        check.Skip();
+        if (check.Read()) throw new JsonException($"the new value of {_property} is more than one JSON value");
     }
 
     readonly record struct Found((int Start, int End)? Value, (int Start, int End)? Version, int MetadataOpen, bool MetadataEmpty, int Close, bool Empty);
@@ -135,47 +125,43 @@ public sealed class JsonSplice
 
     static (int Start, int End, string Text) FieldEdit(string json, string property, string field, string rawValue)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
-        int start, end; // the range replaced (equal: an insertion), in bytes
-        string text;
-        try
+        using var utf8 = new PooledUtf8(json);
+        var bytes = utf8.Bytes;
+        var fieldName = Encoding.UTF8.GetBytes(field);
+        var r = new Utf8JsonReader(bytes);
+        if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new JsonException("the object's JSON is not an object");
+        var (start, end, text) = (-1, -1, ""); // the range replaced (equal: an insertion), in bytes, and its new text
+        while (start < 0 && r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
-            var bytes = buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer));
-            var fieldName = Encoding.UTF8.GetBytes(field);
-            var r = new Utf8JsonReader(bytes);
-            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new JsonException("the object's JSON is not an object");
-            (start, end, text) = (-1, -1, "");
-            while (start < 0 && r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            var isProperty = r.ValueTextEquals(property);
+            r.Read();
+            if (!isProperty) { r.Skip(); continue; }
+            if (r.TokenType != JsonTokenType.StartObject) throw new JsonException($"{property} is not an object");
+            var empty = true;
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
-                var isProperty = r.ValueTextEquals(property);
+                empty = false;
+                var nameStart = (int)r.TokenStartIndex;
+                var order = r.ValueIsEscaped ? Encoding.UTF8.GetBytes(r.GetString()!).AsSpan().SequenceCompareTo(fieldName) : r.ValueSpan.SequenceCompareTo(fieldName);
                 r.Read();
-                if (!isProperty) { r.Skip(); continue; }
-                if (r.TokenType != JsonTokenType.StartObject) throw new JsonException($"{property} is not an object");
-                var empty = true;
-                while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-                {
-                    empty = false;
-                    var nameStart = (int)r.TokenStartIndex;
-                    var order = r.ValueIsEscaped ? Encoding.UTF8.GetBytes(r.GetString()!).AsSpan().SequenceCompareTo(fieldName) : r.ValueSpan.SequenceCompareTo(fieldName);
-                    r.Read();
-                    var valueStart = (int)r.TokenStartIndex;
-                    r.Skip();
-                    if (order == 0) { (start, end, text) = (valueStart, (int)r.BytesConsumed, rawValue); break; }
-                    if (order > 0) { (start, end, text) = (nameStart, nameStart, $"{JsonSerializer.Serialize(field)}:{rawValue},"); break; }
-                }
-                if (start < 0)
-                {
-                    if (r.TokenType != JsonTokenType.EndObject) throw new JsonException($"{property} ends early");
-                    var close = (int)r.TokenStartIndex;
-                    (start, end, text) = (close, close, $"{(empty ? "" : ",")}{JsonSerializer.Serialize(field)}:{rawValue}");
-                }
+                var valueStart = (int)r.TokenStartIndex;
+                r.Skip();
+                if (order == 0) { (start, end, text) = (valueStart, (int)r.BytesConsumed, rawValue); break; }
+                if (order > 0) { (start, end, text) = (nameStart, nameStart, $"{JsonSerializer.Serialize(field)}:{rawValue},"); break; }
             }
-            if (start < 0) throw new JsonException($"the object has no {property}");
-            if (bytes.Length != json.Length) (start, end) = (Encoding.UTF8.GetCharCount(bytes[..start]), Encoding.UTF8.GetCharCount(bytes[..end]));
+            if (start < 0)
+            {
+                if (r.TokenType != JsonTokenType.EndObject) throw new JsonException($"{property} ends early");
+                var close = (int)r.TokenStartIndex;
+                (start, end, text) = (close, close, $"{(empty ? "" : ",")}{JsonSerializer.Serialize(field)}:{rawValue}");
+            }
         }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
-        return (start, end, text);
+        if (start < 0) throw new JsonException($"the object has no {property}");
+        return bytes.Length == json.Length ? (start, end, text) : (Chars(bytes, start), Chars(bytes, end), text);
     }
+
+    /// <summary>The string position of a byte offset into its UTF-8 bytes.</summary>
+    static int Chars(ReadOnlySpan<byte> bytes, int offset) => Encoding.UTF8.GetCharCount(bytes[..offset]);
 
     /// <summary>Where the property's value, metadata.resourceVersion's value, metadata's opening brace and the object's
     /// closing brace are (byte offsets).</summary>
