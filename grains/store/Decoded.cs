@@ -31,6 +31,16 @@ public sealed class Decoded<T>(Func<string, T>? decode = null)
         _byJson = next;
         return objects;
     }
+
+    /// <summary>Forgets every object and the JSON it was keyed by. For an owner at rest: writes it does not hear of (a
+    /// pod's status that only renews a container) replace the strings it holds, and it would keep the old ones alive
+    /// until its next pass (150,000 pods' previous JSON, 600 MB, through a restart that starts every container again).</summary>
+    public void Clear()
+    {
+        _byJson.Clear();
+        _byJson.TrimExcess();
+        _spare.TrimExcess();
+    }
 }
 
 /// <summary>

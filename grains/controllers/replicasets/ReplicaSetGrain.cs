@@ -27,7 +27,17 @@ public sealed class ReplicaSetGrain(
 
         if (plan.Create.Count > 0 || plan.Delete.Count > 0) return TimeSpan.Zero; // recount what we just did
         await Mutate(x => { if (Objects.SameJson(x.Status, plan.Status)) return false; x.Status = plan.Status; return true; });
+        if (!failed && AtRest(rs, plan)) _pods.Clear();
         return failed ? TimeSpan.FromSeconds(1) : plan.RequeueAfter;
+    }
+
+    /// <summary>Every replica there, ready and available, nothing waited for: the next pass (a pod that changes what is
+    /// counted, the reminder) is not expected soon, so the decoded copies are not worth the JSON they hold.</summary>
+    internal static bool AtRest(V1ReplicaSet rs, ReplicaSetPlan plan)
+    {
+        var want = rs.Spec?.Replicas ?? 1;
+        var s = plan.Status;
+        return plan.RequeueAfter == null && s.Replicas == want && (s.ReadyReplicas ?? 0) == want && (s.AvailableReplicas ?? 0) == want;
     }
 
     public Task<ApiResult> Scale(int replicas)

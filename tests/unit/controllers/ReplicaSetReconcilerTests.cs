@@ -124,4 +124,21 @@ public class ReplicaSetReconcilerTests
         Assert.Null(plan.Status.AvailableReplicas);
         Assert.Equal(TimeSpan.FromSeconds(20), plan.RequeueAfter);
     }
+
+    [Fact]
+    public void AReplicaSetIsAtRestOnlyWithEveryReplicaReadyAndAvailableAndNothingWaitedFor()
+    {
+        static V1Pod Ready(string name) => TestObjects.Pod(name, node: "n1", ownerUid: "rs-uid");
+        Assert.True(ReplicaSetGrain.AtRest(Rs(2), ReplicaSetReconciler.Plan(Rs(2), [Ready("a"), Ready("b")], Now)));
+        // One missing, one not ready, one ready but not yet available (minReadySeconds: a requeue is waited for).
+        Assert.False(ReplicaSetGrain.AtRest(Rs(3), ReplicaSetReconciler.Plan(Rs(3), [Ready("a"), Ready("b")], Now)));
+        Assert.False(ReplicaSetGrain.AtRest(Rs(2), ReplicaSetReconciler.Plan(Rs(2), [Ready("a"), TestObjects.Pod("b", node: "n1", ready: false, ownerUid: "rs-uid")], Now)));
+        var slow = Rs(1);
+        slow.Spec.MinReadySeconds = 30;
+        var young = Ready("a");
+        young.Status.Conditions[0].LastTransitionTime = Now.AddSeconds(-10);
+        Assert.False(ReplicaSetGrain.AtRest(slow, ReplicaSetReconciler.Plan(slow, [young], Now)));
+        // Scaled to zero with nothing left: at rest too.
+        Assert.True(ReplicaSetGrain.AtRest(Rs(0), ReplicaSetReconciler.Plan(Rs(0), [], Now)));
+    }
 }

@@ -25,4 +25,32 @@ public class DecodedTests
         // The tables are used in turn: the result of an earlier pass is not disturbed by later ones.
         Assert.Equal(["decoded aaa", "decoded bbb", "decoded ccc"], again);
     }
+
+    [Fact]
+    public void ClearedItHoldsNoStringAndDecodesAgain()
+    {
+        var decodes = 0;
+        var decoded = new Decoded<string>(json => { decodes++; return "decoded " + json; });
+        var weak = Hold(decoded, () => decodes);
+        Assert.Equal(1, decodes);
+        decoded.Clear();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        // What the table was keyed by is gone with it (an owner at rest must not keep its pods' old JSON alive).
+        Assert.False(weak.TryGetTarget(out _));
+        decoded.Decode([new string('a', 3)]);
+        Assert.Equal(2, decodes);
+    }
+
+    // A separate frame, so that no local of the test keeps the string.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static WeakReference<string> Hold(Decoded<string> decoded, Func<int> decodes)
+    {
+        var json = new string('a', 3);
+        decoded.Decode([json]);
+        decoded.Decode([json]);
+        Assert.Equal(1, decodes());
+        return new WeakReference<string>(json);
+    }
 }
