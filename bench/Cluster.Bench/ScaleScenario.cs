@@ -108,14 +108,19 @@ static class ScaleScenario
             while (silo.AgentsSynced == syncedBefore && restart.Elapsed < TimeSpan.FromMinutes(6)) await Task.Delay(100);
             if (silo.AgentsSynced > syncedBefore) agentsSynced = restart.Elapsed;
         });
-        TimeSpan? allListed = null, allRunning = null;
+        TimeSpan? allListed = null, allRunning = null, allAvailable = null;
         var restarted = 0;
         while (restart.Elapsed < TimeSpan.FromMinutes(5))
         {
-            var (count, running, again, answered) = await PodsRestartedSince(http, killedAt, restart);
+            var (count, running, again, answered, available, availableAnswered) = await PodsRestartedSince(http, killedAt, restart);
             restarted = again;
             allListed ??= count >= load.Available ? answered : null;
-            if (count >= load.Available && (containersLost ? again : running) >= load.Available) { allRunning = answered; break; }
+            if (count >= load.Available && (containersLost ? again : running) >= load.Available)
+            {
+                allRunning = answered;
+                if (available >= load.Available) allAvailable = availableAnswered;
+                break;
+            }
             Console.Error.WriteLine($"{restart.Elapsed.TotalSeconds,6:0.0} s after the kill: {count} pods listed, {running} running, {again} started again");
             // A list of every pod costs the silo a second at this size: look rarely until every agent has synced (each
             // has then started its pods' containers and reported them), then at once and every 2 s (not 15 s later).
@@ -123,8 +128,7 @@ static class ScaleScenario
             var syncedBeforeWait = agentsSynced != null;
             while (restart.Elapsed < next && (syncedBeforeWait || agentsSynced == null)) await Task.Delay(100);
         }
-        TimeSpan? allAvailable = null;
-        if (allRunning != null)
+        if (allRunning != null && allAvailable == null)
         {
             await using var client = await ClusterClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}", clusterId: redis ? "bench" : null);
             if (await SchedulingScenario.WaitAvailable(client, load.Available, restart) >= load.Available) allAvailable = restart.Elapsed;
@@ -143,14 +147,24 @@ static class ScaleScenario
     /// <summary>Pods listed, how many have a running container, how many of those started since the given moment, and
     /// when the silo answered (on <paramref name="clock"/>). The list shows the pods as they were when the silo began its
     /// answer, so that is when what it shows was so; reading and parsing 260 MB of it afterwards (2-4 s at 150,000 pods,
-    /// on the same two cores) is the benchmark's own time, not the silo's.</summary>
-    static async Task<(int Count, int Running, int Restarted, TimeSpan Answered)> PodsRestartedSince(HttpClient http, DateTime since, Stopwatch clock)
+    /// on the same two cores) is the benchmark's own time, not the silo's.
+    /// The Deployments' available replicas are asked for right after the pods' list has been answered (before it is
+    /// read), and timed alike.</summary>
+    static async Task<(int Count, int Running, int Restarted, TimeSpan Answered, int Available, TimeSpan AvailableAnswered)> PodsRestartedSince(
+        HttpClient http, DateTime since, Stopwatch clock)
     {
         try
         {
             using var response = await http.GetAsync("/api/v1/pods", HttpCompletionOption.ResponseHeadersRead);
             var answered = clock.Elapsed;
             response.EnsureSuccessStatusCode();
+            using var deployments = await http.GetAsync("/apis/apps/v1/deployments", HttpCompletionOption.ResponseHeadersRead);
+            var availableAnswered = clock.Elapsed;
+            deployments.EnsureSuccessStatusCode();
+            var available = 0;
+            using (var d = JsonDocument.Parse(await deployments.Content.ReadAsByteArrayAsync()))
+                foreach (var item in d.RootElement.GetProperty("items").EnumerateArray())
+                    if (item.TryGetProperty("status", out var ds) && ds.TryGetProperty("availableReplicas", out var a)) available += a.GetInt32();
             using var doc = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
             var items = doc.RootElement.GetProperty("items");
             int restarted = 0, runningNow = 0;
@@ -162,9 +176,9 @@ static class ScaleScenario
                     runningNow++;
                     if (running.TryGetProperty("startedAt", out var at) && at.GetDateTime().ToUniversalTime() >= floor) restarted++;
                 }
-            return (items.GetArrayLength(), runningNow, restarted, answered);
+            return (items.GetArrayLength(), runningNow, restarted, answered, available, availableAnswered);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return (0, 0, 0, clock.Elapsed); }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return (0, 0, 0, clock.Elapsed, 0, clock.Elapsed); }
     }
 
     sealed record Watched(List<double> Latencies, List<double> Writes);
