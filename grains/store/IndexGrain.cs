@@ -20,7 +20,13 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     static readonly TimeSpan PendingTimeout = TimeSpan.FromSeconds(5);
 
     sealed record Entry(long Rv, string Json, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<string> Owners);
-    sealed record LogEntry(string Type, long Rv, string Json, Entry? Old, Entry? New);
+    // A change as watchers see it: its JSON, and the labels and fields of the object before and after (a selector's
+    // watcher gets ADDED or DELETED when the object enters or leaves it). Not the replaced entry itself: that held the
+    // object's previous JSON for as long as the change stayed in the log (50,000 changes; a restart that rewrote every
+    // pod kept that many superseded 8 KB strings alive for it).
+    sealed record LogEntry(string Type, long Rv, string Json,
+        IReadOnlyDictionary<string, string>? OldLabels, IReadOnlyDictionary<string, string>? OldFields,
+        IReadOnlyDictionary<string, string>? NewLabels, IReadOnlyDictionary<string, string>? NewFields);
 
     readonly SortedDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     // The same entries by name in a hash table: lookups by name (an owner's 1,000 pods, on each of its passes) walked
@@ -173,7 +179,7 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
     void Append(IndexChange c, Entry? old, Entry? now)
     {
         _released = c.ResourceVersion;
-        _log.Add(new LogEntry(c.Type, c.ResourceVersion, c.Json, old, now));
+        _log.Add(new LogEntry(c.Type, c.ResourceVersion, c.Json, old?.Labels, old?.Fields, now?.Labels, now?.Fields));
         if (_log.Count > LogCapacity)
         {
             var cut = _log.Count - LogCapacity * 3 / 4;
@@ -292,11 +298,11 @@ public sealed class IndexGrain(IObjectCatalog catalog, Microsoft.Extensions.Host
         {
             var l = _log[i];
             scannedTo = l.Rv;
-            var oldMatch = l.Old != null && labels.Matches(l.Old.Labels) && fields.Matches(l.Old.Fields);
-            var newMatch = l.New != null && labels.Matches(l.New.Labels) && fields.Matches(l.New.Fields);
+            var oldMatch = l.OldLabels != null && labels.Matches(l.OldLabels) && fields.Matches(l.OldFields!);
+            var newMatch = l.NewLabels != null && labels.Matches(l.NewLabels) && fields.Matches(l.NewFields!);
             switch (l.Type)
             {
-                case WatchTypes.Deleted when oldMatch || (l.Old == null):
+                case WatchTypes.Deleted when oldMatch || (l.OldLabels == null):
                     result.Add(new WatchEvent(WatchTypes.Deleted, l.Rv, l.Json)); break;
                 case WatchTypes.Added when newMatch:
                     result.Add(new WatchEvent(WatchTypes.Added, l.Rv, l.Json)); break;
