@@ -112,6 +112,18 @@ static class ScaleScenario
         var restarted = 0;
         while (restart.Elapsed < TimeSpan.FromMinutes(5))
         {
+            // With every container lost, the pods are counted (one item and the count of the rest, as kubectl's first
+            // page of a chunked list) until the silo says every agent has synced; each has then started its pods'
+            // containers and reported them. A full list at this size is 260 MB that the silo writes and the benchmark
+            // parses on the same two cores: the three progress lists of a 54 s restart took 4.4 s of the benchmark's
+            // CPU (7-9 s in all against 3-4 s at 04:46-04:55). Without that word in two minutes, full lists again.
+            if (containersLost && agentsSynced == null && restart.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                if (allListed == null && await PodCount(http, restart) is var (listed, at) && listed >= load.Available) allListed = at;
+                var until = restart.Elapsed + TimeSpan.FromMilliseconds(allListed == null ? 500 : 5000);
+                while (restart.Elapsed < until && agentsSynced == null) await Task.Delay(100);
+                continue;
+            }
             var (count, running, again, answered, available, availableAnswered) = await PodsRestartedSince(http, killedAt, restart);
             restarted = again;
             allListed ??= count >= load.Available ? answered : null;
@@ -122,11 +134,8 @@ static class ScaleScenario
                 break;
             }
             Console.Error.WriteLine($"{restart.Elapsed.TotalSeconds,6:0.0} s after the kill: {count} pods listed, {running} running, {again} started again");
-            // A list of every pod costs the silo a second at this size: look rarely until every agent has synced (each
-            // has then started its pods' containers and reported them), then at once and every 2 s (not 15 s later).
-            var next = restart.Elapsed + TimeSpan.FromMilliseconds(containersLost && agentsSynced == null ? 15000 : 2000);
-            var syncedBeforeWait = agentsSynced != null;
-            while (restart.Elapsed < next && (syncedBeforeWait || agentsSynced == null)) await Task.Delay(100);
+            var next = restart.Elapsed + TimeSpan.FromSeconds(2);
+            while (restart.Elapsed < next) await Task.Delay(100);
         }
         if (allRunning != null && allAvailable == null)
         {
@@ -136,6 +145,22 @@ static class ScaleScenario
         while (agentsSynced == null && restart.Elapsed < TimeSpan.FromMinutes(6)) await Task.Delay(100);
         // The restarted silo's CPU since its start (less noisy than the wall time between runs of this machine).
         return new RestartTimes(apiBack, allListed, agentsSynced, allRunning, allAvailable, restarted, silo.CpuTime());
+    }
+
+    /// <summary>How many pods the silo lists (one item and metadata.remainingItemCount), and when it answered.</summary>
+    static async Task<(int Count, TimeSpan Answered)> PodCount(HttpClient http, Stopwatch clock)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/api/v1/pods?limit=1", HttpCompletionOption.ResponseHeadersRead);
+            var answered = clock.Elapsed;
+            response.EnsureSuccessStatusCode();
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+            var items = doc.RootElement.GetProperty("items").GetArrayLength();
+            var rest = doc.RootElement.GetProperty("metadata").TryGetProperty("remainingItemCount", out var r) ? r.GetInt32() : 0;
+            return (items + rest, answered);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return (0, clock.Elapsed); }
     }
 
     static int CountItems(byte[] body)
