@@ -60,7 +60,7 @@ static class ApiScenario
             }));
             var writes = done / 10.0;
 
-            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{BenchSilo.SiloEnvironmentNote()}");
             Console.WriteLine($"{"scenario 4: API writes (Redis-backed silo, ConfigMap creates)",-62} {"p50",8} {"p99",8}  target / result");
             Console.WriteLine($"{$"open loop {rate}/s for {seconds} s: {latencies.Count}/{open.Length} created in {openSeconds:0.0} s",-62} {Stats.Median(latencies),8:0.0} {Stats.P99(latencies),8:0.0}  p99 <= 50 ms {(Stats.P99(latencies) <= 50 && latencies.Count == open.Length ? "met" : "missed")}");
             Console.WriteLine($"{"persisted writes/s, 32 callers, 10 s",-62} {writes,8:0}");

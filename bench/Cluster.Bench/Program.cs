@@ -161,7 +161,7 @@ results.Add(new("apply -> Running, 1 pod", Stats.Median(one), Stats.P99(one), "p
 results.Add(new("apply -> 3/3 Running (the brief's Deployment)", Stats.Median(three), Stats.P99(three), "-", "-"));
 results.Add(new("apply -> 10/10 Running", Stats.Median(ten), Stats.P99(ten), "-", "-"));
 
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; runs {runs}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; runs {runs}{BenchSilo.SiloEnvironmentNote()}");
 Console.WriteLine($"{"scenario",-55} {"p50 ms",9} {"p99 ms",9}  target / result");
 foreach (var r in results) Console.WriteLine($"{r.Name,-55} {r.P50,9:0} {r.P99,9:0}  {r.Target} {r.Result}");
 Console.WriteLine($"{"ratio apply(1 pod) p50 / raw p50",-55} {Stats.Median(one) / Stats.Median(raw),9:0.00}");

@@ -66,7 +66,7 @@ static class ScaleScenario
 
             string Fmt(TimeSpan? t) => t is { } x ? $"{x.TotalSeconds:0.0}" : "never";
             var listP50 = Stats.Median(lists);
-            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{BenchSilo.SiloEnvironmentNote()}");
             Console.WriteLine($"scenario 3: {nodes} simulated nodes, {load.Available} pods ({load.Deployments} Deployments), {(redis ? "Redis" : "embedded store")}; loaded in {load.Total.TotalSeconds:0} s");
             Console.WriteLine($"{"figure",-52} {"p50",9} {"p99",9}  target / result");
             Console.WriteLine($"{$"list all pods over HTTP ({listed} items, ms)",-52} {listP50,9:0} {lists.Max(),9:0}  <= 2000 ms {(listP50 <= 2000 ? "met" : "missed")}");

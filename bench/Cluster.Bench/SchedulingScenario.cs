@@ -26,7 +26,7 @@ static class SchedulingScenario
         // and says what 5,000 pods/s would need: the cores' time over 5,000.
         var cpuPerPod = (silo.CpuTime() - cpuBefore).TotalMilliseconds / Math.Max(1, load.Available);
         var cpuBudget = Environment.ProcessorCount * 1000.0 / 5000;
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.MemoryGb():0.0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{BenchSilo.SiloEnvironmentNote()}");
         Console.WriteLine($"scenario 2: {nodes} simulated nodes in one silo (ready after {nodesReady.Value.TotalSeconds:0} s), {load.Deployments} Deployments x {PerDeployment} pods");
         Console.WriteLine($"{"applies done after (s)",-50} {load.Applied.TotalSeconds,8:0.0}");
         Console.WriteLine($"{"all available after (s)",-50} {load.Total.TotalSeconds,8:0.0}");

@@ -53,11 +53,22 @@ sealed class BenchSilo : IAsyncDisposable
 
     string[] _args = [];
 
+    /// <summary>BENCH_SILO_ENV="NAME=VALUE ...": variables for the silo's process alone (the runtime's GC settings, which
+    /// only the environment sets), not the benchmark's.</summary>
+    public static IReadOnlyList<(string Name, string Value)> SiloEnvironment() =>
+        (Environment.GetEnvironmentVariable("BENCH_SILO_ENV") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(kv => kv.Split('=', 2)).Where(kv => kv.Length == 2 && kv[0].Length > 0).Select(kv => (kv[0], kv[1])).ToList();
+
+    /// <summary>The silo's extra environment as the tables print it ("" when none).</summary>
+    public static string SiloEnvironmentNote() =>
+        SiloEnvironment() is { Count: > 0 } env ? "; silo environment: " + string.Join(" ", env.Select(e => $"{e.Name}={e.Value}")) : "";
+
     /// <summary>Starts the process and waits until the API answers /readyz.</summary>
     async Task LaunchAsync()
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in _args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in SiloEnvironment()) psi.Environment[k] = v;
         _p = Process.Start(psi)!;
         // BENCH_SILO_LOG=FILE keeps the silo's log (every run of it, a restart included) for a look afterwards.
         if (Environment.GetEnvironmentVariable("BENCH_SILO_LOG") is { Length: > 0 } logFile)
